@@ -11,6 +11,7 @@ mod operation;
 mod replay;
 mod reverse;
 mod schema;
+mod url;
 mod value;
 
 pub use column_type::{ColumnType, ParseTypeError};
@@ -26,4 +27,5 @@ pub use schema::{
     Check, Column, ColumnDefault, EnumType, FkAction, ForeignKey, Index, PrimaryKey, Schema, Table,
     Unique,
 };
+pub use url::redact_url;
 pub use value::Value;
