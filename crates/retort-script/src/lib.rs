@@ -1,0 +1,24 @@
+//! Revision files and the revision graph: parsing and writing the TOML
+//! revision files in `<script_location>/versions/`, heads, branches, merges
+//! and labels, Alembic's target grammar, and upgrade/downgrade plans with
+//! Alembic's version-table bookkeeping.
+//!
+//! This crate reads and writes files only; it never talks to a database.
+
+mod error;
+mod generate;
+mod plan;
+mod revision;
+mod script;
+mod target;
+mod write;
+
+pub use error::{ScriptError, TargetError};
+pub use generate::{
+    DEFAULT_FILE_TEMPLATE, NewRevision, SLUG_MAX_LEN, file_name, generate_revision, merge,
+    merge_with, slugify,
+};
+pub use plan::{Direction, Plan, Step, VersionChange};
+pub use revision::{MAX_REVISION_ID_LEN, Revision, revision_id_problem};
+pub use script::Script;
+pub use write::render_revision;

@@ -1,0 +1,301 @@
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use retort_core::Operation;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::ScriptError;
+
+/// The longest revision id that fits Alembic's `version_num VARCHAR(32)`.
+pub const MAX_REVISION_ID_LEN: usize = 32;
+
+/// One revision file: its place in the graph and both lists of operations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Revision {
+    pub id: String,
+    /// Empty for a base, one parent normally, several for a merge.
+    pub down_revisions: Vec<String>,
+    pub message: String,
+    pub create_date: Option<DateTime<Utc>>,
+    pub branch_labels: Vec<String>,
+    /// Revision ids or branch labels that must be applied first (not parents).
+    pub depends_on: Vec<String>,
+    pub upgrade: Vec<Operation>,
+    pub downgrade: Vec<Operation>,
+    pub path: PathBuf,
+}
+
+/// Why a string cannot be a revision id, or `None` when it can.
+///
+/// Alembic writes 12 lowercase hex characters; hand-written and imported ids
+/// may be any non-empty run of `[0-9a-z_]` up to 32 characters.
+pub fn revision_id_problem(id: &str) -> Option<String> {
+    if id.is_empty() {
+        return Some("it is empty".to_owned());
+    }
+    if id.len() > MAX_REVISION_ID_LEN {
+        return Some(format!(
+            "it is {} characters long; the version column holds {MAX_REVISION_ID_LEN}",
+            id.len()
+        ));
+    }
+    if let Some(c) = id
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_'))
+    {
+        return Some(format!(
+            "character `{c}` is not allowed; use lowercase letters, digits and `_`"
+        ));
+    }
+    if matches!(id, "head" | "heads" | "base") {
+        return Some(format!("`{id}` is a reserved word of the target grammar"));
+    }
+    None
+}
+
+impl Revision {
+    /// SHA-256 (hex) of a canonical serialization of the operations.
+    ///
+    /// Formatting and comments in the file do not change it; any change to an
+    /// upgrade or downgrade operation does.
+    pub fn checksum(&self) -> String {
+        let canonical = serde_json::to_string(&(&self.upgrade, &self.downgrade))
+            .expect("operations serialize to JSON");
+        let mut hasher = Sha256::new();
+        hasher.update(b"retort-ops-v1\n");
+        hasher.update(canonical.as_bytes());
+        hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// Whether this revision joins several parents.
+    pub fn is_merge(&self) -> bool {
+        self.down_revisions.len() > 1
+    }
+
+    /// Reads and parses one revision file.
+    pub fn read(path: &Path) -> Result<Revision, ScriptError> {
+        let src = fs_err::read_to_string(path)?;
+        Revision::parse(&src, path)
+    }
+
+    /// Parses the text of a revision file; `path` is used in errors and kept.
+    pub fn parse(src: &str, path: &Path) -> Result<Revision, ScriptError> {
+        let raw: RawRevision = toml::from_str(src).map_err(|e| {
+            let span = e.span().map(|s| refine_span(src, s, e.message()));
+            parse_error(src, path, span, e.message().trim_end().to_owned())
+        })?;
+        if let Some(reason) = revision_id_problem(raw.revision.get_ref()) {
+            return Err(parse_error(
+                src,
+                path,
+                Some(raw.revision.span()),
+                format!("invalid revision id `{}`: {reason}", raw.revision.get_ref()),
+            ));
+        }
+        for r in raw.down_revision.0.iter().chain(&raw.depends_on.0) {
+            if r.is_empty() {
+                return Err(parse_error(
+                    src,
+                    path,
+                    Some(raw.revision.span()),
+                    "empty revision id in `down_revision` or `depends_on`".to_owned(),
+                ));
+            }
+        }
+        let create_date = match &raw.create_date {
+            None => None,
+            Some(d) => Some(to_utc(d.get_ref()).ok_or_else(|| {
+                parse_error(
+                    src,
+                    path,
+                    Some(d.span()),
+                    format!("`create_date` needs a date and a time, got `{}`", d.get_ref()),
+                )
+            })?),
+        };
+        Ok(Revision {
+            id: raw.revision.into_inner(),
+            down_revisions: raw.down_revision.0,
+            message: raw.message,
+            create_date,
+            branch_labels: raw.branch_labels.0,
+            depends_on: raw.depends_on.0,
+            upgrade: raw.upgrade,
+            downgrade: raw.downgrade,
+            path: path.to_owned(),
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRevision {
+    revision: toml::Spanned<String>,
+    #[serde(default)]
+    down_revision: OneOrMany,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    create_date: Option<toml::Spanned<toml::value::Datetime>>,
+    #[serde(default)]
+    branch_labels: OneOrMany,
+    #[serde(default)]
+    depends_on: OneOrMany,
+    #[serde(default)]
+    upgrade: Vec<Operation>,
+    #[serde(default)]
+    downgrade: Vec<Operation>,
+}
+
+/// A string or a list of strings (`down_revision = "a"` or `["a", "b"]`).
+#[derive(Default)]
+struct OneOrMany(Vec<String>);
+
+impl<'de> Deserialize<'de> for OneOrMany {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            One(String),
+            Many(Vec<String>),
+        }
+        match Either::deserialize(d).map_err(|_| {
+            serde::de::Error::custom("expected a revision id or a list of revision ids")
+        })? {
+            Either::One(s) => Ok(OneOrMany(vec![s])),
+            Either::Many(v) => Ok(OneOrMany(v)),
+        }
+    }
+}
+
+fn to_utc(d: &toml::value::Datetime) -> Option<DateTime<Utc>> {
+    d.date.as_ref()?;
+    d.time.as_ref()?;
+    let text = d.to_string();
+    if d.offset.is_some() {
+        DateTime::parse_from_rfc3339(&text)
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
+    } else {
+        NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M:%S%.f")
+            .ok()
+            .map(|t| t.and_utc())
+    }
+}
+
+pub(crate) fn parse_error(
+    src: &str,
+    path: &Path,
+    span: Option<Range<usize>>,
+    message: String,
+) -> ScriptError {
+    let (line, column) = span.map_or((1, 1), |s| line_col(src, s.start));
+    ScriptError::Parse {
+        path: path.to_owned(),
+        line,
+        column,
+        message,
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub(crate) fn line_col(src: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(src.len());
+    let before = &src[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// toml reports errors inside an operation at the `[[upgrade]]` header (the
+/// operation is an internally tagged enum, buffered before it is checked).
+/// Narrow the span to the key or value named in backticks in the message,
+/// searching only the text of that table.
+fn refine_span(src: &str, span: Range<usize>, message: &str) -> Range<usize> {
+    let Some(name) = message.split('`').nth(1).filter(|n| !n.is_empty()) else {
+        return span;
+    };
+    let region_end = table_end(src, span.end);
+    let region = &src[span.start.min(src.len())..region_end];
+    let base = span.start;
+    let is_field = message.starts_with("unknown field") || message.starts_with("duplicate field");
+    if is_field {
+        if let Some(i) = find_key(region, name) {
+            return base + i..base + i + name.len();
+        }
+    }
+    for quote in ['"', '\''] {
+        let needle = format!("{quote}{name}{quote}");
+        if let Some(i) = region.find(&needle) {
+            return base + i..base + i + needle.len();
+        }
+    }
+    if !is_field {
+        if let Some(i) = find_key(region, name) {
+            return base + i..base + i + name.len();
+        }
+    }
+    span
+}
+
+/// The byte offset where the table that contains `from` ends: the next line
+/// that opens a table header, or the end of the text.
+fn table_end(src: &str, from: usize) -> usize {
+    let from = from.min(src.len());
+    let mut pos = from;
+    for line in src[from..].split_inclusive('\n') {
+        if pos > from && line.trim_start().starts_with('[') {
+            return pos;
+        }
+        pos += line.len();
+    }
+    src.len()
+}
+
+/// Where `key` appears as a bare key (`key =`) in `region`.
+fn find_key(region: &str, key: &str) -> Option<usize> {
+    let mut start = 0;
+    while let Some(i) = region[start..].find(key) {
+        let at = start + i;
+        let before_ok = region[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| c.is_whitespace() || c == '{' || c == ',');
+        let after = region[at + key.len()..].trim_start_matches([' ', '\t']);
+        if before_ok && after.starts_with('=') {
+            return Some(at);
+        }
+        start = at + key.len();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_from_one() {
+        let src = "ab\ncdé\nf";
+        assert_eq!(line_col(src, 0), (1, 1));
+        assert_eq!(line_col(src, 3), (2, 1));
+        assert_eq!(line_col(src, 8), (3, 1));
+        assert_eq!(line_col(src, 7), (2, 4));
+    }
+
+    #[test]
+    fn revision_ids() {
+        for ok in ["3f2a9c1b7d4e", "0001_init", "a", &"x".repeat(32)] {
+            assert_eq!(revision_id_problem(ok), None, "{ok}");
+        }
+        for bad in ["", "ABC", "a-b", "a+b", "a@b", "a:b", "head", &"x".repeat(33)] {
+            assert!(revision_id_problem(bad).is_some(), "{bad}");
+        }
+    }
+}
