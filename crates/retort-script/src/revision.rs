@@ -221,9 +221,15 @@ fn refine_span(src: &str, span: Range<usize>, message: &str) -> Range<usize> {
     let Some(name) = message.split('`').nth(1).filter(|n| !n.is_empty()) else {
         return span;
     };
-    let region_end = table_end(src, span.end);
-    let region = &src[span.start.min(src.len())..region_end];
-    let base = span.start;
+    // The span may cover the whole `[[upgrade]]` array: find the one table
+    // that fails on its own with the same message.
+    let (base, region_end) = op_tables(src)
+        .into_iter()
+        .find(|&(start, end)| {
+            toml::from_str::<Operation>(&src[start..end]).is_err_and(|e| e.message() == message)
+        })
+        .unwrap_or((span.start.min(src.len()), table_end(src, span.end)));
+    let region = &src[base..region_end];
     let is_field = message.starts_with("unknown field") || message.starts_with("duplicate field");
     if is_field {
         if let Some(i) = find_key(region, name) {
@@ -242,6 +248,31 @@ fn refine_span(src: &str, span: Range<usize>, message: &str) -> Range<usize> {
         }
     }
     span
+}
+
+/// The byte ranges of the bodies of the `[[upgrade]]` and `[[downgrade]]`
+/// tables (after the header line, up to the next header).
+fn op_tables(src: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut pos = 0;
+    for line in src.split_inclusive('\n') {
+        let t = line.trim();
+        if t.starts_with('[') {
+            if let Some(start) = open.take() {
+                out.push((start, pos));
+            }
+            let name = t.split('#').next().unwrap_or("").replace(' ', "");
+            if name == "[[upgrade]]" || name == "[[downgrade]]" {
+                open = Some(pos + line.len());
+            }
+        }
+        pos += line.len();
+    }
+    if let Some(start) = open {
+        out.push((start, src.len()));
+    }
+    out
 }
 
 /// The byte offset where the table that contains `from` ends: the next line
