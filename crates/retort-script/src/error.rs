@@ -123,7 +123,10 @@ pub enum ScriptError {
     #[error("bad branch label `{label}`: {reason}")]
     BadBranchLabel { label: String, reason: String },
 
-    #[error("a merge needs at least two distinct revisions, got {}", list(revisions))]
+    #[error(
+        "a merge needs at least two distinct revisions, got {}",
+        list(revisions)
+    )]
     MergeNeedsTwo { revisions: Vec<String> },
 
     #[error("bad `file_template` `{template}`: {reason}")]
@@ -197,7 +200,10 @@ pub enum TargetError {
     #[error("the database is at revision `{revision}`, which is not in the revision directory")]
     UnknownCurrent { revision: String },
 
-    #[error("`{spec}` is not a valid {direction} target from the current head(s) {}", list(current))]
+    #[error(
+        "`{spec}` is not a valid {direction} target from the current head(s) {}",
+        list(current)
+    )]
     NotAnAncestor {
         spec: String,
         direction: &'static str,

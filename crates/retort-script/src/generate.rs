@@ -50,15 +50,12 @@ pub fn generate_revision(script: &Script, new: NewRevision) -> Result<Revision, 
         }
         Err(e) => return Err(e.into()),
     };
-    if !new.splice {
-        if let Some(p) = parents
-            .iter()
-            .find(|p| !script.children(&p.id).is_empty())
-        {
-            return Err(ScriptError::NotAHead {
-                revision: p.id.clone(),
-            });
-        }
+    if !new.splice
+        && let Some(p) = parents.iter().find(|p| !script.children(&p.id).is_empty())
+    {
+        return Err(ScriptError::NotAHead {
+            revision: p.id.clone(),
+        });
     }
     let parents: Vec<String> = parents.iter().map(|p| p.id.clone()).collect();
     write_new(script, new, parents)
@@ -149,7 +146,10 @@ fn write_new(
     let create_date = new
         .create_date
         .unwrap_or_else(|| Utc::now().trunc_subsecs(0));
-    let template = new.file_template.as_deref().unwrap_or(DEFAULT_FILE_TEMPLATE);
+    let template = new
+        .file_template
+        .as_deref()
+        .unwrap_or(DEFAULT_FILE_TEMPLATE);
     let name = file_name(template, &id, &new.message, create_date)?;
     let path = script.versions_dir().join(format!("{name}.toml"));
     let rev = Revision {
@@ -168,7 +168,7 @@ fn write_new(
     all.push(rev.clone());
     Script::from_revisions(script.location().to_owned(), all)?;
     write_new_file(&path, &render_revision(&rev))?;
-    Ok(Revision::read(&path)?)
+    Revision::read(&path)
 }
 
 fn write_new_file(path: &Path, text: &str) -> Result<(), ScriptError> {

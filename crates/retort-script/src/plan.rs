@@ -70,13 +70,13 @@ impl Script {
             Pos::Base => self.base_indices(),
             Pos::Rev(t) => self.nodes[t].next.clone(),
         };
-        if let Some(b) = branch {
-            if roots.len() > 1 {
-                let on_branch: HashSet<usize> = self.ancestors(&[b], false).into_iter().collect();
-                roots.retain(|r| on_branch.contains(r));
-                if roots.is_empty() {
-                    return Err(self.not_ancestor(target, "downgrade", &cur));
-                }
+        if let Some(b) = branch
+            && roots.len() > 1
+        {
+            let on_branch: HashSet<usize> = self.ancestors(&[b], false).into_iter().collect();
+            roots.retain(|r| on_branch.contains(r));
+            if roots.is_empty() {
+                return Err(self.not_ancestor(target, "downgrade", &cur));
             }
         }
         let active: HashSet<usize> = self.ancestors(&cur, true).into_iter().collect();
@@ -85,10 +85,12 @@ impl Script {
             .into_iter()
             .filter(|d| active.contains(d))
             .collect();
-        if let Pos::Rev(t) = to {
-            if drop.is_empty() && !cur.contains(&t) && !active.contains(&t) {
-                return Err(self.not_ancestor(target, "downgrade", &cur));
-            }
+        if let Pos::Rev(t) = to
+            && drop.is_empty()
+            && !cur.contains(&t)
+            && !active.contains(&t)
+        {
+            return Err(self.not_ancestor(target, "downgrade", &cur));
         }
         let order = self.topo_newest_first(&drop, &cur);
         self.bookkeeping(Direction::Down, &cur, &order)

@@ -115,7 +115,10 @@ impl Revision {
                     src,
                     path,
                     Some(d.span()),
-                    format!("`create_date` needs a date and a time, got `{}`", d.get_ref()),
+                    format!(
+                        "`create_date` needs a date and a time, got `{}`",
+                        d.get_ref()
+                    ),
                 )
             })?),
         };
@@ -231,10 +234,8 @@ fn refine_span(src: &str, span: Range<usize>, message: &str) -> Range<usize> {
         .unwrap_or((span.start.min(src.len()), table_end(src, span.end)));
     let region = &src[base..region_end];
     let is_field = message.starts_with("unknown field") || message.starts_with("duplicate field");
-    if is_field {
-        if let Some(i) = find_key(region, name) {
-            return base + i..base + i + name.len();
-        }
+    if is_field && let Some(i) = find_key(region, name) {
+        return base + i..base + i + name.len();
     }
     for quote in ['"', '\''] {
         let needle = format!("{quote}{name}{quote}");
@@ -242,10 +243,8 @@ fn refine_span(src: &str, span: Range<usize>, message: &str) -> Range<usize> {
             return base + i..base + i + needle.len();
         }
     }
-    if !is_field {
-        if let Some(i) = find_key(region, name) {
-            return base + i..base + i + name.len();
-        }
+    if !is_field && let Some(i) = find_key(region, name) {
+        return base + i..base + i + name.len();
     }
     span
 }
@@ -325,7 +324,16 @@ mod tests {
         for ok in ["3f2a9c1b7d4e", "0001_init", "a", &"x".repeat(32)] {
             assert_eq!(revision_id_problem(ok), None, "{ok}");
         }
-        for bad in ["", "ABC", "a-b", "a+b", "a@b", "a:b", "head", &"x".repeat(33)] {
+        for bad in [
+            "",
+            "ABC",
+            "a-b",
+            "a+b",
+            "a@b",
+            "a:b",
+            "head",
+            &"x".repeat(33),
+        ] {
             assert!(revision_id_problem(bad).is_some(), "{bad}");
         }
     }

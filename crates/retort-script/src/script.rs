@@ -231,11 +231,8 @@ impl Script {
     /// A label applies to its revision, every descendant, and the ancestors
     /// down to the nearest branch point or merge (Alembic's `_add_branches`).
     fn propagate_labels(&mut self) {
-        let mut declared: Vec<(usize, String)> = self
-            .labels
-            .iter()
-            .map(|(l, &i)| (i, l.clone()))
-            .collect();
+        let mut declared: Vec<(usize, String)> =
+            self.labels.iter().map(|(l, &i)| (i, l.clone())).collect();
         declared.sort();
         for (i, label) in declared {
             for d in self.descendants(&[i], false) {

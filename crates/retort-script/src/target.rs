@@ -43,7 +43,11 @@ pub(crate) fn parse_spec(spec: &str) -> Result<Spec<'_>, TargetError> {
             let n: i64 = digits
                 .parse()
                 .map_err(|_| syntax("the step count is too large"))?;
-            let delta = if spec.as_bytes()[sign_at] == b'-' { -n } else { n };
+            let delta = if spec.as_bytes()[sign_at] == b'-' {
+                -n
+            } else {
+                n
+            };
             let head = &spec[..sign_at];
             let (label, symbol) = match head.split_once('@') {
                 Some((l, s)) => {
@@ -119,10 +123,10 @@ impl Script {
                 spec: spec.to_owned(),
                 reason: "it names no revision (base)".to_owned(),
             }),
-            many => Err(self.multiple_heads(
-                spec,
-                &many.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
-            )),
+            many => {
+                Err(self
+                    .multiple_heads(spec, &many.iter().map(|r| r.id.clone()).collect::<Vec<_>>()))
+            }
         }
     }
 
@@ -194,13 +198,13 @@ impl Script {
                 }
             }
         };
-        if let (Some(b), Some(l)) = (branch, label) {
-            if !self.shares_lineage(found, b) {
-                return Err(TargetError::NotOnBranch {
-                    revision: self.revs[found].id.clone(),
-                    label: l.to_owned(),
-                });
-            }
+        if let (Some(b), Some(l)) = (branch, label)
+            && !self.shares_lineage(found, b)
+        {
+            return Err(TargetError::NotOnBranch {
+                revision: self.revs[found].id.clone(),
+                label: l.to_owned(),
+            });
         }
         Ok(found)
     }
@@ -497,7 +501,9 @@ mod tests {
 
     #[test]
     fn bad_grammar() {
-        for bad in ["", "@head", "billing@", "a b", "ae10+x", "a.b+1", "@-1", "x:y"] {
+        for bad in [
+            "", "@head", "billing@", "a b", "ae10+x", "a.b+1", "@-1", "x:y",
+        ] {
             assert!(
                 matches!(parse_spec(bad), Err(TargetError::Syntax { .. })),
                 "{bad:?} parsed as {:?}",

@@ -196,7 +196,12 @@ fn every_op_round_trips() {
     let rev = parse(EVERY_OP);
     assert_eq!(rev.upgrade.len(), 15);
     assert_eq!(rev.downgrade.len(), 8);
-    let mut kinds: Vec<&str> = rev.upgrade.iter().chain(&rev.downgrade).map(|o| o.kind()).collect();
+    let mut kinds: Vec<&str> = rev
+        .upgrade
+        .iter()
+        .chain(&rev.downgrade)
+        .map(|o| o.kind())
+        .collect();
     kinds.sort();
     kinds.dedup();
     assert_eq!(kinds.len(), 20, "every operation kind: {kinds:?}");
@@ -280,7 +285,10 @@ fn parse_error_at(file_text: &str, line: usize, column: usize, words: &str) {
         }
         other => panic!("expected a parse error, got {other:?}"),
     }
-    assert!(msg.contains(&format!("01_bad.toml:{line}:{column}: ")), "{msg}");
+    assert!(
+        msg.contains(&format!("01_bad.toml:{line}:{column}: ")),
+        "{msg}"
+    );
     assert!(msg.contains(words), "{msg}");
     assert!(!msg.ends_with('.'), "{msg}");
 }
@@ -328,7 +336,12 @@ fn bad_column_type_points_at_the_type() {
 #[test]
 fn bad_revision_id() {
     parse_error_at("revision = \"ABC\"\n", 1, 12, "invalid revision id `ABC`");
-    parse_error_at(&format!("revision = \"{}\"\n", "a".repeat(33)), 1, 12, "33 characters");
+    parse_error_at(
+        &format!("revision = \"{}\"\n", "a".repeat(33)),
+        1,
+        12,
+        "33 characters",
+    );
 }
 
 #[test]
@@ -339,10 +352,15 @@ fn missing_revision_key() {
 #[test]
 fn duplicate_revision_names_both_files() {
     let d = Dir::new();
-    d.rev("a").rev("b <- a").file("02_again.toml", "revision = \"a\"\n");
+    d.rev("a")
+        .rev("b <- a")
+        .file("02_again.toml", "revision = \"a\"\n");
     let (e, msg) = load_error(&d);
     assert!(matches!(e, ScriptError::DuplicateRevision { .. }), "{e:?}");
-    assert!(msg.contains("00_a.toml") && msg.contains("02_again.toml"), "{msg}");
+    assert!(
+        msg.contains("00_a.toml") && msg.contains("02_again.toml"),
+        "{msg}"
+    );
     assert!(msg.contains("revision `a`"), "{msg}");
 }
 
@@ -351,7 +369,10 @@ fn unknown_down_revision() {
     let d = Dir::new();
     d.rev("a").rev("b <- zz");
     let (e, msg) = load_error(&d);
-    assert!(matches!(e, ScriptError::UnknownDownRevision { .. }), "{e:?}");
+    assert!(
+        matches!(e, ScriptError::UnknownDownRevision { .. }),
+        "{e:?}"
+    );
     assert!(msg.contains("01_b.toml") && msg.contains("`zz`"), "{msg}");
 }
 
@@ -370,7 +391,10 @@ fn cycle_names_the_files() {
     d.rev("a").rev("b <- a c").rev("c <- b");
     let (e, msg) = load_error(&d);
     assert!(matches!(e, ScriptError::Cycle { .. }), "{e:?}");
-    assert!(msg.contains("01_b.toml") && msg.contains("02_c.toml"), "{msg}");
+    assert!(
+        msg.contains("01_b.toml") && msg.contains("02_c.toml"),
+        "{msg}"
+    );
     assert!(!msg.contains("00_a.toml"), "{msg}");
 }
 
@@ -393,8 +417,14 @@ fn duplicate_branch_label() {
     let d = Dir::new();
     d.rev("a @x").rev("b @x");
     let (e, msg) = load_error(&d);
-    assert!(matches!(e, ScriptError::DuplicateBranchLabel { .. }), "{e:?}");
-    assert!(msg.contains("00_a.toml") && msg.contains("01_b.toml"), "{msg}");
+    assert!(
+        matches!(e, ScriptError::DuplicateBranchLabel { .. }),
+        "{e:?}"
+    );
+    assert!(
+        msg.contains("00_a.toml") && msg.contains("01_b.toml"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -403,7 +433,10 @@ fn non_toml_files_are_errors() {
         let d = Dir::new();
         d.rev("a").file(name, "hello");
         let (e, msg) = load_error(&d);
-        assert!(matches!(e, ScriptError::NotARevisionFile { .. }), "{name}: {e:?}");
+        assert!(
+            matches!(e, ScriptError::NotARevisionFile { .. }),
+            "{name}: {e:?}"
+        );
         assert!(msg.contains(name), "{msg}");
         assert!(msg.contains("\nhint: "), "{msg}");
     }
@@ -415,7 +448,10 @@ fn directories_are_errors() {
     d.rev("a");
     fs_err::create_dir(d.versions().join("__pycache__")).unwrap();
     let (e, msg) = load_error(&d);
-    assert!(matches!(e, ScriptError::UnexpectedDirectory { .. }), "{e:?}");
+    assert!(
+        matches!(e, ScriptError::UnexpectedDirectory { .. }),
+        "{e:?}"
+    );
     assert!(msg.contains("__pycache__"), "{msg}");
 }
 

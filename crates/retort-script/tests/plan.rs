@@ -102,13 +102,19 @@ fn linear_upgrade_nothing_to_do() {
 #[test]
 fn linear_upgrade_errors() {
     let (_d, s) = linear();
-    assert!(matches!(up_err(&s, "a", "+3"), TargetError::WalkedTooFar { .. }));
+    assert!(matches!(
+        up_err(&s, "a", "+3"),
+        TargetError::WalkedTooFar { .. }
+    ));
     assert!(matches!(up_err(&s, "c", "-1"), TargetError::Syntax { .. }));
     assert!(matches!(
         up_err(&s, "zzz", "head"),
         TargetError::UnknownCurrent { .. }
     ));
-    assert!(matches!(up_err(&s, "", "nope"), TargetError::UnknownRevision { .. }));
+    assert!(matches!(
+        up_err(&s, "", "nope"),
+        TargetError::UnknownRevision { .. }
+    ));
 }
 
 #[test]
@@ -127,11 +133,26 @@ fn linear_downgrade_updates_then_deletes_at_base() {
 #[test]
 fn linear_downgrade_errors() {
     let (_d, s) = linear();
-    assert!(matches!(down_err(&s, "c", "-4"), TargetError::WalkedTooFar { .. }));
-    assert!(matches!(down_err(&s, "", "-1"), TargetError::NoCurrent { .. }));
-    assert!(matches!(down_err(&s, "c", "+1"), TargetError::Syntax { .. }));
-    assert!(matches!(down_err(&s, "c", "heads"), TargetError::Syntax { .. }));
-    assert!(matches!(down_err(&s, "", "b"), TargetError::NotAnAncestor { .. }));
+    assert!(matches!(
+        down_err(&s, "c", "-4"),
+        TargetError::WalkedTooFar { .. }
+    ));
+    assert!(matches!(
+        down_err(&s, "", "-1"),
+        TargetError::NoCurrent { .. }
+    ));
+    assert!(matches!(
+        down_err(&s, "c", "+1"),
+        TargetError::Syntax { .. }
+    ));
+    assert!(matches!(
+        down_err(&s, "c", "heads"),
+        TargetError::Syntax { .. }
+    ));
+    assert!(matches!(
+        down_err(&s, "", "b"),
+        TargetError::NotAnAncestor { .. }
+    ));
 }
 
 /// a is a branch point: b and c both have `down_revision = "a"`.
@@ -283,8 +304,18 @@ fn labelled_head_error_suggests_a_label() {
 fn labelled_downgrade_one_branch() {
     let (_d, s) = labelled();
     down(&s, "a2 b2", "billing@-1", "b2:down[b2>b1] => a2,b1");
-    down(&s, "a2 b2", "billing@base", "b2:down[b2>b1] b1:down[-b1] => a2");
-    down(&s, "a2 b2", "main@base", "a2:down[a2>a1] a1:down[-a1] => b2");
+    down(
+        &s,
+        "a2 b2",
+        "billing@base",
+        "b2:down[b2>b1] b1:down[-b1] => a2",
+    );
+    down(
+        &s,
+        "a2 b2",
+        "main@base",
+        "a2:down[a2>a1] a1:down[-a1] => b2",
+    );
 }
 
 /// c depends on x (another base) besides its parent b.

@@ -55,7 +55,10 @@ impl Dir {
         let list = |v: &[&str]| {
             format!(
                 "[{}]",
-                v.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ")
+                v.iter()
+                    .map(|s| format!("\"{s}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         };
         let mut text = format!("revision = \"{id}\"\n");
