@@ -1,0 +1,446 @@
+//! Walks the model paths, parses each file, and assembles the schema.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use retort_core::{
+    Column, ColumnType, EnumType, ForeignKey, Index, PrimaryKey, Schema, Table, Unique, fk_name,
+    unique_name,
+};
+
+use crate::extract::{
+    ActiveEnumDef, ActiveEnumKind, EntityDef, Extracted, TypeSource, ValueTypeDef, extract_file,
+    syntax,
+};
+use crate::sea_type::TypeExpr;
+use crate::{EntityError, ModelSet, ReadOptions, RenamedColumn, Warning, rust_type};
+
+/// Reads every SeaORM entity under `paths` (files or directories, walked
+/// recursively) into a schema. Nothing is compiled and no database is used.
+pub fn read_models(paths: &[PathBuf], opts: &ReadOptions) -> Result<ModelSet, EntityError> {
+    let overrides = parse_overrides(&opts.types)?;
+    let mut files = Vec::new();
+    for root in paths {
+        collect_files(root, &mut files)?;
+    }
+    let mut extracted = Extracted::default();
+    for (path, module) in &files {
+        let text = fs_err::read_to_string(path)?;
+        if !looks_relevant(&text) {
+            continue;
+        }
+        let ast = syn::parse_file(&text).map_err(|e| syntax(path, &e))?;
+        extract_file(path, module, &ast, &mut extracted)?;
+    }
+    build(extracted, &overrides, opts)
+}
+
+/// Files that mention none of these hold no entity, enum or value type
+/// (`mod.rs`, `prelude.rs`, helpers), so they need not be parsed.
+fn looks_relevant(text: &str) -> bool {
+    text.contains("sea_orm") || text.contains("Derive") || text.contains("EntityName")
+}
+
+fn parse_overrides(
+    types: &BTreeMap<String, String>,
+) -> Result<HashMap<String, ColumnType>, EntityError> {
+    types
+        .iter()
+        .map(|(name, value)| {
+            let t = value
+                .parse::<ColumnType>()
+                .map_err(|e| EntityError::BadTypeOverride {
+                    name: name.clone(),
+                    value: value.clone(),
+                    reason: e.to_string(),
+                })?;
+            Ok((name.split_whitespace().collect::<String>(), t))
+        })
+        .collect()
+}
+
+/// `(file, module path)` for every `.rs` file under `root`, in a stable order.
+fn collect_files(root: &Path, out: &mut Vec<(PathBuf, Vec<String>)>) -> Result<(), EntityError> {
+    if !root.exists() {
+        return Err(EntityError::PathNotFound {
+            path: root.to_owned(),
+        });
+    }
+    if root.is_file() {
+        let stem = root
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        out.push((root.to_owned(), vec![stem]));
+        return Ok(());
+    }
+    walk(root, &mut Vec::new(), out)
+}
+
+fn walk(
+    dir: &Path,
+    module: &mut Vec<String>,
+    out: &mut Vec<(PathBuf, Vec<String>)>,
+) -> Result<(), EntityError> {
+    let mut entries: Vec<_> = fs_err::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    entries.sort();
+    for path in entries {
+        let name = path
+            .file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if path.is_dir() {
+            module.push(name);
+            walk(&path, module, out)?;
+            module.pop();
+        } else if let Some(stem) = name.strip_suffix(".rs") {
+            let mut m = module.clone();
+            if !matches!(stem, "mod" | "lib" | "main") {
+                m.push(stem.to_owned());
+            }
+            out.push((path, m));
+        }
+    }
+    Ok(())
+}
+
+struct Types<'a> {
+    overrides: &'a HashMap<String, ColumnType>,
+    enums: HashMap<&'a str, &'a ActiveEnumDef>,
+    values: HashMap<&'a str, &'a ValueTypeDef>,
+}
+
+/// A column type, and the database enum it needs, if any.
+type Resolved = (ColumnType, Option<EnumType>);
+
+impl Types<'_> {
+    /// Err holds the type name a `[models.types]` entry would need.
+    fn rust(&self, ty: &syn::Type, depth: usize) -> Result<Resolved, String> {
+        let text = rust_type::type_text(ty);
+        let last = rust_type::last_name(ty).unwrap_or_else(|| text.clone());
+        if depth > 16 {
+            return Err(last);
+        }
+        if let Some(t) = self.overrides.get(&text).or(self.overrides.get(&last)) {
+            return Ok((t.clone(), None));
+        }
+        if let Some(e) = self.enums.get(last.as_str()) {
+            return self.active_enum(e, depth);
+        }
+        if let Some(v) = self.values.get(last.as_str()) {
+            return match (&v.column_type, &v.inner) {
+                (Some(t), _) => self.expr(t, depth + 1),
+                (None, Some(inner)) => self.rust(inner, depth + 1),
+                (None, None) => Err(last),
+            };
+        }
+        match rust_type::builtin(ty) {
+            rust_type::Builtin::Type(t) => Ok((t, None)),
+            rust_type::Builtin::Array(elem) => {
+                let (t, e) = self.rust(elem, depth + 1)?;
+                Ok((ColumnType::Array(Box::new(t)), e))
+            }
+            rust_type::Builtin::Unknown => Err(last),
+        }
+    }
+
+    fn active_enum(&self, e: &ActiveEnumDef, depth: usize) -> Result<Resolved, String> {
+        match &e.kind {
+            ActiveEnumKind::Db { name, values } => Ok((
+                ColumnType::Enum(name.clone()),
+                Some(EnumType {
+                    name: name.clone(),
+                    values: values.clone(),
+                }),
+            )),
+            ActiveEnumKind::Column(t) => self.expr(t, depth + 1),
+        }
+    }
+
+    fn expr(&self, t: &TypeExpr, depth: usize) -> Result<Resolved, String> {
+        match t {
+            TypeExpr::Known(t) => Ok((t.clone(), None)),
+            TypeExpr::Array(inner) => {
+                let (t, e) = self.expr(inner, depth + 1)?;
+                Ok((ColumnType::Array(Box::new(t)), e))
+            }
+            TypeExpr::ActiveEnum(ident) => {
+                if let Some(t) = self.overrides.get(ident) {
+                    return Ok((t.clone(), None));
+                }
+                match self.enums.get(ident.as_str()) {
+                    Some(e) if depth <= 16 => self.active_enum(e, depth),
+                    _ => Err(ident.clone()),
+                }
+            }
+        }
+    }
+}
+
+fn build(
+    ex: Extracted,
+    overrides: &HashMap<String, ColumnType>,
+    opts: &ReadOptions,
+) -> Result<ModelSet, EntityError> {
+    let mut set = ModelSet {
+        warnings: ex.warnings,
+        ..ModelSet::default()
+    };
+    let mut enums: HashMap<&str, &ActiveEnumDef> = HashMap::new();
+    for e in &ex.enums {
+        if let Some(first) = enums.insert(e.ident.as_str(), e) {
+            set.warnings.push(Warning {
+                file: e.file.clone(),
+                line: e.line,
+                message: format!(
+                    "active enum `{}` is also defined at {}:{}; this later definition is used",
+                    e.ident,
+                    first.file.display(),
+                    first.line
+                ),
+            });
+        }
+    }
+    let types = Types {
+        overrides,
+        enums,
+        values: ex.value_types.iter().map(|v| (v.ident.as_str(), v)).collect(),
+    };
+    let mut seen: HashMap<&str, &EntityDef> = HashMap::new();
+    for e in &ex.entities {
+        if let Some(first) = seen.insert(e.table.as_str(), e) {
+            return Err(EntityError::DuplicateTable {
+                table: e.table.clone(),
+                first: first.file.clone(),
+                first_line: first.line,
+                second: e.file.clone(),
+                second_line: e.line,
+            });
+        }
+    }
+    let by_module: HashMap<&[String], &EntityDef> = ex
+        .entities
+        .iter()
+        .map(|e| (e.module.as_slice(), e))
+        .collect();
+    let excluded = |t: &str| opts.exclude_tables.iter().any(|x| x == t);
+    let mut schema = Schema::default();
+    for e in ex.entities.iter().filter(|e| !excluded(&e.table)) {
+        let table = build_table(e, &types, &mut schema, &mut set)?;
+        let mut table = table;
+        for rel in &e.relations {
+            let target = resolve_target(e, &rel.target, &by_module, &ex.entities).ok_or_else(|| {
+                EntityError::UnresolvedRelation {
+                    file: e.file.clone(),
+                    line: rel.line,
+                    table: e.table.clone(),
+                    relation: rel.name.clone(),
+                    problem: format!(
+                        "points at entity `{}`, which is not among the scanned entities",
+                        if rel.target.is_empty() {
+                            "Entity".to_owned()
+                        } else {
+                            format!("{}::Entity", rel.target.join("::"))
+                        }
+                    ),
+                }
+            })?;
+            if excluded(&target.table) {
+                continue;
+            }
+            let columns = column_names(e, &rel.from, e, rel)?;
+            let ref_columns = column_names(target, &rel.to, e, rel)?;
+            table.foreign_keys.push(ForeignKey {
+                name: rel
+                    .fk_name
+                    .clone()
+                    .unwrap_or_else(|| fk_name(&e.table, &columns, &target.table)),
+                columns,
+                ref_table: target.table.clone(),
+                ref_columns,
+                on_delete: rel.on_delete,
+                on_update: rel.on_update,
+            });
+        }
+        schema.tables.insert(table.name.clone(), table);
+    }
+    set.schema = schema;
+    Ok(set)
+}
+
+fn resolve_target<'a>(
+    from: &EntityDef,
+    target: &[String],
+    by_module: &HashMap<&[String], &'a EntityDef>,
+    all: &'a [EntityDef],
+) -> Option<&'a EntityDef> {
+    if target.is_empty() || target == ["Self"] {
+        return by_module.get(from.module.as_slice()).copied();
+    }
+    let mut base = from.module.clone();
+    let mut relative = false;
+    for seg in target {
+        match seg.as_str() {
+            "super" => {
+                relative = true;
+                base.pop();
+            }
+            "self" => relative = true,
+            "crate" => {}
+            s => base.push(s.to_owned()),
+        }
+    }
+    if relative && let Some(e) = by_module.get(base.as_slice()) {
+        return Some(e);
+    }
+    // `crate::entity::users::Entity` and the like: the module's last name.
+    let last = target.last()?;
+    let mut found = all.iter().filter(|e| e.module.last() == Some(last));
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
+}
+
+fn column_names(
+    owner: &EntityDef,
+    variants: &[String],
+    rel_entity: &EntityDef,
+    rel: &crate::extract::RelationDef,
+) -> Result<Vec<String>, EntityError> {
+    variants
+        .iter()
+        .map(|v| {
+            owner
+                .columns
+                .iter()
+                .find(|c| &c.variant == v)
+                .map(|c| c.name.clone())
+                .ok_or_else(|| EntityError::UnresolvedRelation {
+                    file: rel_entity.file.clone(),
+                    line: rel.line,
+                    table: rel_entity.table.clone(),
+                    relation: rel.name.clone(),
+                    problem: format!("names column `{v}`, which table `{}` does not have", owner.table),
+                })
+        })
+        .collect()
+}
+
+fn build_table(
+    e: &EntityDef,
+    types: &Types<'_>,
+    schema: &mut Schema,
+    set: &mut ModelSet,
+) -> Result<Table, EntityError> {
+    let warn = |set: &mut ModelSet, line, message: String| {
+        set.warnings.push(Warning {
+            file: e.file.clone(),
+            line,
+            message,
+        })
+    };
+    let mut table = Table::new(e.table.clone());
+    table.comment = e.comment.clone();
+    if let Some(s) = &e.schema_name {
+        warn(
+            set,
+            e.line,
+            format!(
+                "`schema_name = \"{s}\"` of table `{}` is not kept: retort reads the table into the connection's schema",
+                e.table
+            ),
+        );
+    }
+    let pk: Vec<&crate::extract::ColumnDef> = e.columns.iter().filter(|c| c.primary_key).collect();
+    let auto_increment = pk.len() == 1
+        && e.auto_increment.unwrap_or_else(|| {
+            !pk[0]
+                .rust_type
+                .as_deref()
+                .is_some_and(|t| t.ends_with("String") || t.ends_with("Uuid"))
+        });
+    let mut unique_keys: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for c in &e.columns {
+        let resolved = match &c.ty {
+            TypeSource::Rust(ty) => types.rust(ty, 0),
+            TypeSource::Sea(t) => types.expr(t, 0),
+        };
+        let (ty, enum_type) = resolved.map_err(|type_name| EntityError::UnknownType {
+            file: e.file.clone(),
+            line: c.line,
+            table: e.table.clone(),
+            field: c.field.clone(),
+            rust_type: c.rust_type.clone().unwrap_or_else(|| type_name.clone()),
+            type_name,
+        })?;
+        if let Some(en) = enum_type {
+            schema.enums.entry(en.name.clone()).or_insert(en);
+        }
+        let mut col = Column::new(c.name.clone(), ty);
+        col.nullable = c.nullable;
+        col.default = c.default.clone();
+        col.comment = c.comment.clone();
+        if c.primary_key && auto_increment {
+            if col.ty.is_integer() {
+                col.autoincrement = true;
+            } else {
+                warn(
+                    set,
+                    c.line,
+                    format!(
+                        "primary key `{}.{}` is `{}`, which cannot auto-increment; set `auto_increment = false`",
+                        e.table, c.name, col.ty
+                    ),
+                );
+            }
+        }
+        if let Some(x) = &c.extra {
+            warn(
+                set,
+                c.line,
+                format!(
+                    "`extra = \"{x}\"` on `{}.{}` is not kept: retort cannot compare raw column SQL",
+                    e.table, c.name
+                ),
+            );
+        }
+        if let Some(old) = &c.renamed_from {
+            set.renamed_from.push(RenamedColumn {
+                table: e.table.clone(),
+                from: old.clone(),
+                to: c.name.clone(),
+            });
+        }
+        if c.unique {
+            table.uniques.push(Unique {
+                name: unique_name(&e.table, std::slice::from_ref(&c.name)),
+                columns: vec![c.name.clone()],
+            });
+        } else if c.indexed {
+            table.indexes.push(Index {
+                name: format!("idx-{}-{}", e.table, c.name),
+                columns: vec![c.name.clone()],
+                unique: false,
+            });
+        }
+        if let Some(k) = &c.unique_key {
+            unique_keys.entry(k).or_default().push(c.name.clone());
+        }
+        table.columns.push(col);
+    }
+    for (key, columns) in unique_keys {
+        table.indexes.push(Index {
+            name: format!("idx-{}-{key}", e.table),
+            columns,
+            unique: true,
+        });
+    }
+    if !pk.is_empty() {
+        table.primary_key = Some(PrimaryKey {
+            name: None,
+            columns: pk.iter().map(|c| c.name.clone()).collect(),
+        });
+    }
+    Ok(table)
+}
