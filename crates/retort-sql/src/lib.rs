@@ -1,0 +1,1 @@
+//! Renders retort operations to SQL.
