@@ -19,7 +19,7 @@ pub use dialect::{Dialect, ParseDialectError};
 pub use error::ReplayError;
 pub use naming::{fk_name, unique_name};
 pub use operation::{
-    CheckSpec, ColumnSpec, ExecuteSql, ForeignKeySpec, Operation, Row, UniqueSpec,
+    CheckSpec, ColumnSpec, ExecuteSql, ForeignKeySpec, Operation, PerDialectSql, Row, UniqueSpec,
 };
 pub use replay::{apply, apply_all};
 pub use reverse::{create_schema_ops, create_table_ops, reverse};

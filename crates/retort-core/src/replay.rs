@@ -209,11 +209,7 @@ pub(crate) fn build_table(schema: &Schema, op: &Operation) -> Result<Table, Repl
         }
     }
     for c in &t.columns {
-        if let Some(e) = c.ty.enum_name() {
-            if !schema.enums.contains_key(e) {
-                return Err(ReplayError::NoSuchEnum(e.to_owned()));
-            }
-        }
+        require_enum(schema, &c.ty)?;
     }
     Ok(t)
 }
@@ -262,11 +258,7 @@ pub fn apply(schema: &mut Schema, op: &Operation) -> Result<(), ReplayError> {
         }
         Operation::AddColumn { table, column } => {
             check_spec(table, column)?;
-            if let Some(e) = column.ty.enum_name() {
-                if !schema.enums.contains_key(e) {
-                    return Err(ReplayError::NoSuchEnum(e.to_owned()));
-                }
-            }
+            require_enum(schema, &column.ty)?;
             let uq_name = unique_name(table, std::slice::from_ref(&column.name));
             if column.unique {
                 ensure_free(schema, "unique constraint", &uq_name)?;
@@ -351,19 +343,17 @@ pub fn apply(schema: &mut Schema, op: &Operation) -> Result<(), ReplayError> {
                     "alter of `{table}.{column}` sets both `comment` and `drop_comment`"
                 )));
             }
-            if let Some(e) = ty.as_ref().and_then(|t| t.enum_name()) {
-                if !schema.enums.contains_key(e) {
-                    return Err(ReplayError::NoSuchEnum(e.to_owned()));
-                }
+            if let Some(ty) = ty {
+                require_enum(schema, ty)?;
             }
             let t = table_mut(schema, table)?;
-            if let Some(n) = new_name {
-                if t.column(n).is_some() {
-                    return Err(ReplayError::ColumnExists {
-                        table: table.clone(),
-                        column: n.clone(),
-                    });
-                }
+            if let Some(n) = new_name
+                && t.column(n).is_some()
+            {
+                return Err(ReplayError::ColumnExists {
+                    table: table.clone(),
+                    column: n.clone(),
+                });
             }
             if *nullable == Some(true) && t.pk_columns().contains(column) {
                 return Err(ReplayError::Invalid(format!(
@@ -552,6 +542,14 @@ pub fn apply(schema: &mut Schema, op: &Operation) -> Result<(), ReplayError> {
         Operation::Execute { .. } | Operation::Irreversible { .. } => {}
     }
     Ok(())
+}
+
+/// A column type naming an enum needs that enum to exist.
+fn require_enum(schema: &Schema, ty: &crate::ColumnType) -> Result<(), ReplayError> {
+    match ty.enum_name() {
+        Some(e) if !schema.enums.contains_key(e) => Err(ReplayError::NoSuchEnum(e.to_owned())),
+        _ => Ok(()),
+    }
 }
 
 fn check_enum_values(name: &str, values: &[String]) -> Result<(), ReplayError> {

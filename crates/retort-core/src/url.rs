@@ -51,12 +51,21 @@ mod tests {
     #[test]
     fn passwords_are_hidden() {
         for (url, shown) in [
-            ("postgres://u:secret@h:5432/db", "postgres://u:***@h:5432/db"),
+            (
+                "postgres://u:secret@h:5432/db",
+                "postgres://u:***@h:5432/db",
+            ),
             ("postgres://u:p@ss@h/db", "postgres://u:***@h/db"),
-            ("mysql://root:@127.0.0.1/test", "mysql://root:***@127.0.0.1/test"),
+            (
+                "mysql://root:@127.0.0.1/test",
+                "mysql://root:***@127.0.0.1/test",
+            ),
             ("mysql://root@127.0.0.1/test", "mysql://root@127.0.0.1/test"),
             ("sqlite://app.db", "sqlite://app.db"),
-            ("postgres://h/db?user=u&password=s3", "postgres://h/db?user=u&password=***"),
+            (
+                "postgres://h/db?user=u&password=s3",
+                "postgres://h/db?user=u&password=***",
+            ),
         ] {
             assert_eq!(redact_url(url), shown);
             assert!(!redact_url(url).contains("secret"));
