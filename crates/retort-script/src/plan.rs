@@ -97,7 +97,8 @@ impl Script {
     }
 
     /// An offline (`--sql`) run over `from:to`: the plan computed as if the
-    /// version table held what `from` names (`base` for an empty table).
+    /// version table held what `from` names (`base` for an empty table; a
+    /// comma-separated list for several heads).
     /// Without `from:`, an upgrade starts from base; a downgrade needs it.
     pub fn offline_plan(&self, direction: Direction, range: &str) -> Result<Plan, TargetError> {
         let (from, to) = match range.split_once(':') {
@@ -113,7 +114,18 @@ impl Script {
                 });
             }
             None | Some("base") => Vec::new(),
-            Some(f) => self.resolve(f)?.into_iter().map(|r| r.id.clone()).collect(),
+            // Several current heads are written `a,b:target`.
+            Some(f) => {
+                let mut ids = Vec::new();
+                for part in f.split(',').map(str::trim) {
+                    for r in self.resolve(part)? {
+                        if !ids.contains(&r.id) {
+                            ids.push(r.id.clone());
+                        }
+                    }
+                }
+                ids
+            }
         };
         match direction {
             Direction::Up => self.upgrade_plan(&current, to),

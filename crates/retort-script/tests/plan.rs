@@ -359,4 +359,9 @@ fn offline_ranges() {
     let (_d, s) = branched();
     let p = s.offline_plan(Direction::Down, "heads:base").unwrap();
     assert_eq!(show(&p), "b:down[-b] c:down[c>a] a:down[-a] => ");
+    // Several current heads as a comma list: the same as `heads`.
+    let p = s.offline_plan(Direction::Down, "b,c:base").unwrap();
+    assert_eq!(show(&p), "b:down[-b] c:down[c>a] a:down[-a] => ");
+    let p = s.offline_plan(Direction::Up, "b:heads").unwrap();
+    assert_eq!(show(&p), "c:up[+c] => b,c");
 }
