@@ -261,7 +261,6 @@ mod tests {
         check("VarBinary(StringLen::None)", "blob");
         check("Binary(16)", "binary(16)");
         check("Money(Some((10, 2)))", "money");
-        check("Array(RcOrArc::new(ColumnType::Integer))", "integer[]");
         check("ColumnType::Integer.into()", "integer");
     }
 
