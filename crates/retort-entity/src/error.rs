@@ -28,19 +28,9 @@ pub enum EntityError {
         message: String,
     },
 
-    #[error(
-        "{}:{line}: cannot tell the SQL type of field `{field}` of table `{table}` (Rust type `{rust_type}`)\nhint: add `{type_name} = \"integer\"` (or the right type) under `[models.types]` in alembic.toml",
-        file.display()
-    )]
-    UnknownType {
-        file: PathBuf,
-        line: usize,
-        table: String,
-        field: String,
-        rust_type: String,
-        /// The key to add under `[models.types]`.
-        type_name: String,
-    },
+    /// A field whose SQL type cannot be known (boxed: it is the largest).
+    #[error("{0}")]
+    UnknownType(Box<UnknownTypeError>),
 
     #[error("{}:{line}: {message}\nhint: {hint}", file.display())]
     InvalidAttribute {
@@ -99,6 +89,22 @@ impl EntityError {
             hint: hint.into(),
         }
     }
+}
+
+/// The details of [`EntityError::UnknownType`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{}:{line}: cannot tell the SQL type of field `{field}` of table `{table}` (Rust type `{rust_type}`)\nhint: add `{type_name} = \"integer\"` (or the right type) under `[models.types]` in alembic.toml",
+    file.display()
+)]
+pub struct UnknownTypeError {
+    pub file: PathBuf,
+    pub line: usize,
+    pub table: String,
+    pub field: String,
+    pub rust_type: String,
+    /// The key to add under `[models.types]`.
+    pub type_name: String,
 }
 
 /// Something the reader skipped or could not represent, with where it is.

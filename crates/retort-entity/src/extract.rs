@@ -55,8 +55,9 @@ pub(crate) struct ColumnDef {
 
 #[derive(Debug)]
 pub(crate) enum TypeSource {
-    /// The Rust field type, `Option` already stripped.
-    Rust(Type),
+    /// The Rust field type as written, `Option` already stripped (text, so
+    /// that extraction results can move between threads).
+    Rust(String),
     /// An explicit SeaORM column type.
     Sea(TypeExpr),
 }
@@ -97,8 +98,8 @@ pub(crate) enum ActiveEnumKind {
 pub(crate) struct ValueTypeDef {
     pub ident: String,
     pub column_type: Option<TypeExpr>,
-    /// The wrapped type of a newtype, `Option` stripped.
-    pub inner: Option<Type>,
+    /// The wrapped type of a newtype, `Option` stripped, as text.
+    pub inner: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -132,7 +133,18 @@ fn sea_orm_metas(attrs: &[Attribute], file: &Path) -> Result<Vec<Meta>, EntityEr
                 .unwrap_or_default();
             let line = line_of(&meta.path);
             let value = if meta.input.peek(syn::Token![=]) {
-                Some(meta.value()?.parse::<Expr>()?)
+                let input = meta.value()?;
+                // A plain literal (the common case) without the full
+                // expression parser, which is several times slower.
+                if input.peek(Lit) && (input.peek2(syn::Token![,]) || is_last_token(input)) {
+                    let lit: Lit = input.parse()?;
+                    Some(Expr::Lit(syn::ExprLit {
+                        attrs: Vec::new(),
+                        lit,
+                    }))
+                } else {
+                    Some(input.parse::<Expr>()?)
+                }
             } else if meta.input.peek(syn::token::Paren) {
                 let content;
                 syn::parenthesized!(content in meta.input);
@@ -147,6 +159,14 @@ fn sea_orm_metas(attrs: &[Attribute], file: &Path) -> Result<Vec<Meta>, EntityEr
         .map_err(|e| syntax(file, &e))?;
     }
     Ok(out)
+}
+
+/// Whether `input` holds exactly one more token tree.
+fn is_last_token(input: syn::parse::ParseStream<'_>) -> bool {
+    input
+        .cursor()
+        .token_tree()
+        .is_some_and(|(_, rest)| rest.eof())
 }
 
 pub(crate) fn syntax(file: &Path, e: &syn::Error) -> EntityError {
@@ -303,6 +323,9 @@ fn default_expr_error(file: &Path, line: usize, text: &str) -> EntityError {
 }
 
 /// Columns named in `from`/`to`: `Column::UserId`, `user_id`, `(a, b)`.
+///
+/// Read by hand rather than with syn: every relation has two, and they are
+/// simple paths.
 fn relation_columns(s: &str, file: &Path, line: usize) -> Result<Vec<String>, EntityError> {
     let bad = || {
         EntityError::invalid(
@@ -312,24 +335,51 @@ fn relation_columns(s: &str, file: &Path, line: usize) -> Result<Vec<String>, En
             "write `Column::UserId`, or `(Column::A, Column::B)` for a composite key",
         )
     };
-    let expr: Expr = syn::parse_str(s).map_err(|_| bad())?;
-    let paths: Vec<&Expr> = match &expr {
-        Expr::Tuple(t) => t.elems.iter().collect(),
-        Expr::Paren(p) => vec![&*p.expr],
-        other => vec![other],
+    let t = s.trim();
+    let inner = match t.strip_prefix('(') {
+        Some(rest) => rest.strip_suffix(')').ok_or_else(bad)?,
+        None => t,
     };
-    paths
-        .into_iter()
-        .map(|e| match e {
-            Expr::Path(p) => p
-                .path
-                .segments
-                .last()
-                .map(|s| s.ident.to_string().to_upper_camel_case())
-                .ok_or_else(bad),
-            _ => Err(bad()),
+    let cols: Vec<String> = inner
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let segs: Vec<&str> = p.split("::").map(str::trim).collect();
+            if segs.iter().all(|seg| is_ident(seg)) {
+                Ok(segs[segs.len() - 1]
+                    .trim_start_matches("r#")
+                    .to_upper_camel_case())
+            } else {
+                Err(bad())
+            }
         })
-        .collect()
+        .collect::<Result<_, _>>()?;
+    if cols.is_empty() {
+        Err(bad())
+    } else {
+        Ok(cols)
+    }
+}
+
+fn is_ident(s: &str) -> bool {
+    let s = s.strip_prefix("r#").unwrap_or(s);
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// `super::users::Entity` as written in `belongs_to = "..."`.
+fn entity_path_str(s: &str) -> Option<Vec<String>> {
+    let segs: Vec<&str> = s.trim().split("::").map(str::trim).collect();
+    if !segs.iter().all(|seg| is_ident(seg)) {
+        return None;
+    }
+    let mut out: Vec<String> = segs.iter().map(|s| (*s).to_owned()).collect();
+    if out.last().is_some_and(|s| s == "Entity") {
+        out.pop();
+    }
+    Some(out)
 }
 
 /// `super::users::Entity` -> `["super", "users"]`; `Entity` -> `[]`.
@@ -421,9 +471,10 @@ fn extract_items(
                         .transpose()?;
                     out.value_types.push(ValueTypeDef {
                         ident: e.ident.to_string(),
-                        column_type: Some(column_type.unwrap_or(TypeExpr::Known(
-                            retort_core::ColumnType::Varchar(None),
-                        ))),
+                        column_type: Some(
+                            column_type
+                                .unwrap_or(TypeExpr::Known(retort_core::ColumnType::Varchar(None))),
+                        ),
                         inner: None,
                     });
                 } else if has("DeriveRelation") || e.ident == "Relation" && has("EnumIter") {
@@ -465,10 +516,12 @@ fn extract_items(
 /// `fn name(&self) -> T { <expr> }` in an impl: its final expression.
 fn fn_body<'a>(i: &'a syn::ItemImpl, name: &str) -> Option<&'a Expr> {
     i.items.iter().find_map(|it| match it {
-        ImplItem::Fn(f) if f.sig.ident == name => f.block.stmts.iter().rev().find_map(|s| match s {
-            Stmt::Expr(e, None) => Some(e),
-            _ => None,
-        }),
+        ImplItem::Fn(f) if f.sig.ident == name => {
+            f.block.stmts.iter().rev().find_map(|s| match s {
+                Stmt::Expr(e, None) => Some(e),
+                _ => None,
+            })
+        }
         _ => None,
     })
 }
@@ -576,7 +629,7 @@ fn model_entity(
             name: String::new(),
             field: original.clone(),
             line,
-            ty: TypeSource::Rust(inner.clone()),
+            ty: TypeSource::Rust(rust_type::type_text(inner)),
             rust_type: Some(rust_type::type_text(inner)),
             nullable: is_option,
             primary_key: false,
@@ -754,7 +807,7 @@ fn relation_enum(file: &Path, e: &syn::ItemEnum) -> Result<Vec<RelationDef>, Ent
         }
         let line = line_of(&v.ident);
         let target_text = lit_str(belongs, file)?;
-        let target: syn::Path = syn::parse_str(&target_text).map_err(|_| {
+        let target = entity_path_str(&target_text).ok_or_else(|| {
             EntityError::invalid(
                 file,
                 belongs.line,
@@ -766,14 +819,17 @@ fn relation_enum(file: &Path, e: &syn::ItemEnum) -> Result<Vec<RelationDef>, Ent
             return Err(EntityError::invalid(
                 file,
                 line,
-                format!("relation `{}` is `belongs_to` but lacks `from` or `to`", v.ident),
+                format!(
+                    "relation `{}` is `belongs_to` but lacks `from` or `to`",
+                    v.ident
+                ),
                 "write `from = \"Column::UserId\", to = \"super::users::Column::Id\"`",
             ));
         };
         out.push(RelationDef {
             name: v.ident.to_string(),
             line,
-            target: entity_module(&target),
+            target,
             from: relation_columns(&lit_str(from, file)?, file, from.line)?,
             to: relation_columns(&lit_str(to, file)?, file, to.line)?,
             on_delete: get("on_delete").map(|m| fk_action(m, file)).transpose()?,
@@ -1017,8 +1073,7 @@ fn column_def_chain(file: &Path, line: usize, def: &Expr) -> Result<ColumnDef, E
     };
     let mut e = def;
     let mut saw_def = false;
-    loop {
-        let Expr::MethodCall(mc) = e else { break };
+    while let Expr::MethodCall(mc) = e {
         let arg = mc.args.first();
         let arg_str = || arg.and_then(str_of);
         match mc.method.to_string().as_str() {
@@ -1085,9 +1140,9 @@ fn value_type_struct(file: &Path, s: &syn::ItemStruct) -> Result<ValueTypeDef, E
         })
         .transpose()?;
     let inner = match &s.fields {
-        Fields::Unnamed(u) if u.unnamed.len() == 1 => {
-            Some(rust_type::strip_option(&u.unnamed[0].ty).1.clone())
-        }
+        Fields::Unnamed(u) if u.unnamed.len() == 1 => Some(rust_type::type_text(
+            rust_type::strip_option(&u.unnamed[0].ty).1,
+        )),
         _ => None,
     };
     let string_like = metas.iter().any(|m| m.key == "value_type");

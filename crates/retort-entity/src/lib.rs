@@ -73,6 +73,6 @@ mod read;
 mod rust_type;
 mod sea_type;
 
-pub use error::{EntityError, Warning};
+pub use error::{EntityError, UnknownTypeError, Warning};
 pub use model_set::{ModelSet, ReadOptions, RenamedColumn};
 pub use read::read_models;

@@ -13,7 +13,9 @@ use crate::extract::{
     syntax,
 };
 use crate::sea_type::TypeExpr;
-use crate::{EntityError, ModelSet, ReadOptions, RenamedColumn, Warning, rust_type};
+use crate::{
+    EntityError, ModelSet, ReadOptions, RenamedColumn, UnknownTypeError, Warning, rust_type,
+};
 
 /// Reads every SeaORM entity under `paths` (files or directories, walked
 /// recursively) into a schema. Nothing is compiled and no database is used.
@@ -23,16 +25,69 @@ pub fn read_models(paths: &[PathBuf], opts: &ReadOptions) -> Result<ModelSet, En
     for root in paths {
         collect_files(root, &mut files)?;
     }
-    let mut extracted = Extracted::default();
-    for (path, module) in &files {
-        let text = fs_err::read_to_string(path)?;
-        if !looks_relevant(&text) {
-            continue;
-        }
-        let ast = syn::parse_file(&text).map_err(|e| syntax(path, &e))?;
-        extract_file(path, module, &ast, &mut extracted)?;
-    }
+    let extracted = extract_all(&files)?;
     build(extracted, &overrides, opts)
+}
+
+/// Reads and parses the files on a few threads (syn's parsing is most of
+/// the time), then merges the results in file order, so that warnings and
+/// the first error do not depend on scheduling.
+fn extract_all(files: &[(PathBuf, Vec<String>)]) -> Result<Extracted, EntityError> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8)
+        .min(files.len().max(1));
+    let chunk = files.len().div_ceil(threads).max(1);
+    let parts: Vec<Result<Extracted, (usize, EntityError)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .enumerate()
+            .map(|(n, part)| {
+                scope.spawn(move || {
+                    let mut out = Extracted::default();
+                    for (i, (path, module)) in part.iter().enumerate() {
+                        extract_one(path, module, &mut out).map_err(|e| (n * chunk + i, e))?;
+                    }
+                    Ok(out)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("entity reader thread panicked"))
+            .collect()
+    });
+    let mut all = Extracted::default();
+    let mut first_error: Option<(usize, EntityError)> = None;
+    for part in parts {
+        match part {
+            Ok(p) => {
+                all.entities.extend(p.entities);
+                all.enums.extend(p.enums);
+                all.value_types.extend(p.value_types);
+                all.warnings.extend(p.warnings);
+            }
+            Err((i, e)) => {
+                if first_error.as_ref().is_none_or(|(j, _)| i < *j) {
+                    first_error = Some((i, e));
+                }
+            }
+        }
+    }
+    match first_error {
+        Some((_, e)) => Err(e),
+        None => Ok(all),
+    }
+}
+
+fn extract_one(path: &Path, module: &[String], out: &mut Extracted) -> Result<(), EntityError> {
+    let text = fs_err::read_to_string(path)?;
+    if !looks_relevant(&text) {
+        return Ok(());
+    }
+    let ast = syn::parse_file(&text).map_err(|e| syntax(path, &e))?;
+    extract_file(path, module, &ast, out)
 }
 
 /// Files that mention none of these hold no entity, enum or value type
@@ -107,6 +162,8 @@ fn walk(
 }
 
 struct Types<'a> {
+    /// Resolved Rust types by their text: most columns share a few types.
+    cache: std::cell::RefCell<HashMap<String, Result<Resolved, String>>>,
     overrides: &'a HashMap<String, ColumnType>,
     enums: HashMap<&'a str, &'a ActiveEnumDef>,
     values: HashMap<&'a str, &'a ValueTypeDef>,
@@ -116,7 +173,22 @@ struct Types<'a> {
 type Resolved = (ColumnType, Option<EnumType>);
 
 impl Types<'_> {
-    /// Err holds the type name a `[models.types]` entry would need.
+    /// A Rust type given as text. Err holds the type name a
+    /// `[models.types]` entry would need.
+    fn rust_text(&self, text: &str, depth: usize) -> Result<Resolved, String> {
+        if let Some(hit) = self.cache.borrow().get(text) {
+            return hit.clone();
+        }
+        let resolved = match syn::parse_str::<syn::Type>(text) {
+            Ok(ty) => self.rust(&ty, depth),
+            Err(_) => Err(text.to_owned()),
+        };
+        self.cache
+            .borrow_mut()
+            .insert(text.to_owned(), resolved.clone());
+        resolved
+    }
+
     fn rust(&self, ty: &syn::Type, depth: usize) -> Result<Resolved, String> {
         let text = rust_type::type_text(ty);
         let last = rust_type::last_name(ty).unwrap_or_else(|| text.clone());
@@ -132,7 +204,7 @@ impl Types<'_> {
         if let Some(v) = self.values.get(last.as_str()) {
             return match (&v.column_type, &v.inner) {
                 (Some(t), _) => self.expr(t, depth + 1),
-                (None, Some(inner)) => self.rust(inner, depth + 1),
+                (None, Some(inner)) => self.rust_text(inner, depth + 1),
                 (None, None) => Err(last),
             };
         }
@@ -204,9 +276,14 @@ fn build(
         }
     }
     let types = Types {
+        cache: Default::default(),
         overrides,
         enums,
-        values: ex.value_types.iter().map(|v| (v.ident.as_str(), v)).collect(),
+        values: ex
+            .value_types
+            .iter()
+            .map(|v| (v.ident.as_str(), v))
+            .collect(),
     };
     let mut seen: HashMap<&str, &EntityDef> = HashMap::new();
     for e in &ex.entities {
@@ -231,22 +308,23 @@ fn build(
         let table = build_table(e, &types, &mut schema, &mut set)?;
         let mut table = table;
         for rel in &e.relations {
-            let target = resolve_target(e, &rel.target, &by_module, &ex.entities).ok_or_else(|| {
-                EntityError::UnresolvedRelation {
-                    file: e.file.clone(),
-                    line: rel.line,
-                    table: e.table.clone(),
-                    relation: rel.name.clone(),
-                    problem: format!(
-                        "points at entity `{}`, which is not among the scanned entities",
-                        if rel.target.is_empty() {
-                            "Entity".to_owned()
-                        } else {
-                            format!("{}::Entity", rel.target.join("::"))
-                        }
-                    ),
-                }
-            })?;
+            let target =
+                resolve_target(e, &rel.target, &by_module, &ex.entities).ok_or_else(|| {
+                    EntityError::UnresolvedRelation {
+                        file: e.file.clone(),
+                        line: rel.line,
+                        table: e.table.clone(),
+                        relation: rel.name.clone(),
+                        problem: format!(
+                            "points at entity `{}`, which is not among the scanned entities",
+                            if rel.target.is_empty() {
+                                "Entity".to_owned()
+                            } else {
+                                format!("{}::Entity", rel.target.join("::"))
+                            }
+                        ),
+                    }
+                })?;
             if excluded(&target.table) {
                 continue;
             }
@@ -321,7 +399,10 @@ fn column_names(
                     line: rel.line,
                     table: rel_entity.table.clone(),
                     relation: rel.name.clone(),
-                    problem: format!("names column `{v}`, which table `{}` does not have", owner.table),
+                    problem: format!(
+                        "names column `{v}`, which table `{}` does not have",
+                        owner.table
+                    ),
                 })
         })
         .collect()
@@ -363,16 +444,18 @@ fn build_table(
     let mut unique_keys: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for c in &e.columns {
         let resolved = match &c.ty {
-            TypeSource::Rust(ty) => types.rust(ty, 0),
+            TypeSource::Rust(ty) => types.rust_text(ty, 0),
             TypeSource::Sea(t) => types.expr(t, 0),
         };
-        let (ty, enum_type) = resolved.map_err(|type_name| EntityError::UnknownType {
-            file: e.file.clone(),
-            line: c.line,
-            table: e.table.clone(),
-            field: c.field.clone(),
-            rust_type: c.rust_type.clone().unwrap_or_else(|| type_name.clone()),
-            type_name,
+        let (ty, enum_type) = resolved.map_err(|type_name| {
+            EntityError::UnknownType(Box::new(UnknownTypeError {
+                file: e.file.clone(),
+                line: c.line,
+                table: e.table.clone(),
+                field: c.field.clone(),
+                rust_type: c.rust_type.clone().unwrap_or_else(|| type_name.clone()),
+                type_name,
+            }))
         })?;
         if let Some(en) = enum_type {
             schema.enums.entry(en.name.clone()).or_insert(en);

@@ -16,9 +16,19 @@ pub(crate) enum TypeExpr {
 
 /// Parses `s`, the text of a `column_type = "..."` attribute.
 pub(crate) fn parse_type_str(s: &str) -> Result<TypeExpr, String> {
-    let expr: Expr =
-        syn::parse_str(s).map_err(|e| format!("`{s}` is not a column type expression: {e}"))?;
-    parse_type_expr(&expr)
+    thread_local! {
+        // The same few `column_type` strings come back in every entity.
+        static CACHE: std::cell::RefCell<std::collections::HashMap<String, Result<TypeExpr, String>>> =
+            Default::default();
+    }
+    if let Some(hit) = CACHE.with(|c| c.borrow().get(s).cloned()) {
+        return hit;
+    }
+    let parsed = syn::parse_str::<Expr>(s)
+        .map_err(|e| format!("`{s}` is not a column type expression: {e}"))
+        .and_then(|expr| parse_type_expr(&expr));
+    CACHE.with(|c| c.borrow_mut().insert(s.to_owned(), parsed.clone()));
+    parsed
 }
 
 fn last_ident(path: &syn::Path) -> String {
@@ -278,7 +288,12 @@ mod tests {
 
     #[test]
     fn bad_types() {
-        for bad in ["Strin(StringLen::N(2))", "String(64)", "Decimal(Some(12))", "1 + 2"] {
+        for bad in [
+            "Strin(StringLen::N(2))",
+            "String(64)",
+            "Decimal(Some(12))",
+            "1 + 2",
+        ] {
             assert!(parse_type_str(bad).is_err(), "{bad}");
         }
     }

@@ -7,8 +7,10 @@ use retort_core::{ColumnType, FkAction, Schema};
 use retort_entity::{ReadOptions, read_models};
 
 fn read(format: &str) -> Schema {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../../fixtures/codegen/{format}"));
-    let set = read_models(&[dir], &ReadOptions::default()).unwrap_or_else(|e| panic!("{format}: {e}"));
+    let dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../../fixtures/codegen/{format}"));
+    let set =
+        read_models(&[dir], &ReadOptions::default()).unwrap_or_else(|e| panic!("{format}: {e}"));
     assert_eq!(set.warnings, [], "{format}");
     set.schema
 }
@@ -33,12 +35,19 @@ fn compact_reads_what_the_database_has() {
     assert_eq!(ty("accounts", "avatar"), "blob");
     assert_eq!(ty("accounts", "labels"), "varchar[]");
     assert_eq!(ty("tickets", "state"), "enum(ticket_state)");
-    assert_eq!(ty("projects", "code"), "varchar", "sea-orm-cli drops the length");
+    assert_eq!(
+        ty("projects", "code"),
+        "varchar",
+        "sea-orm-cli drops the length"
+    );
     assert!(accounts.column("id").unwrap().autoincrement);
     assert!(s.tables["tickets"].column("id").unwrap().autoincrement);
     assert_eq!(s.tables["projects"].pk_columns(), ["org_id", "code"]);
     assert!(!s.tables["projects"].column("org_id").unwrap().autoincrement);
-    assert_eq!(s.enums["ticket_state"].values, ["open", "in_progress", "closed"]);
+    assert_eq!(
+        s.enums["ticket_state"].values,
+        ["open", "in_progress", "closed"]
+    );
     let fk = &s.tables["tickets"].foreign_keys[0];
     assert_eq!(fk.columns, ["org_id", "project_code"]);
     assert_eq!(fk.ref_columns, ["org_id", "code"]);

@@ -135,9 +135,7 @@ impl Oracle<'_> {
                             .reader
                             .enums
                             .values()
-                            .filter(|e| {
-                                format!("ENUM('{}')", e.values.join("', '")) == name
-                            })
+                            .filter(|e| format!("ENUM('{}')", e.values.join("', '")) == name)
                             .collect();
                         assert_eq!(found.len(), 1, "MySQL enum {name} matches {found:?}");
                         R::Enum(found[0].name.clone())
@@ -176,7 +174,9 @@ impl Oracle<'_> {
                 sea_query::Value::String(Some(s)) => Value::String(s.clone()),
                 other => panic!("default value {other:?} has no retort mapping"),
             }),
-            Expr::Keyword(Keyword::CurrentTimestamp) => ColumnDefault::Expr("CURRENT_TIMESTAMP".into()),
+            Expr::Keyword(Keyword::CurrentTimestamp) => {
+                ColumnDefault::Expr("CURRENT_TIMESTAMP".into())
+            }
             Expr::Keyword(Keyword::CurrentDate) => ColumnDefault::Expr("CURRENT_DATE".into()),
             Expr::Keyword(Keyword::CurrentTime) => ColumnDefault::Expr("CURRENT_TIME".into()),
             Expr::Custom(s) => ColumnDefault::Expr(s.to_string()),

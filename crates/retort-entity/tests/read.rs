@@ -64,10 +64,7 @@ fn field_types_and_attributes() {
         "#[sea_orm(primary_key)] pub id: i32, pub name: Option<String>",
         &["id integer pk auto", "name varchar null"],
     );
-    check(
-        "#[sea_orm(primary_key)] pub id: String",
-        &["id varchar pk"],
-    );
+    check("#[sea_orm(primary_key)] pub id: String", &["id varchar pk"]);
     check(
         "#[sea_orm(primary_key)] pub id: uuid::Uuid",
         &["id uuid pk"],
@@ -146,7 +143,11 @@ fn unique_indexed_and_unique_keys() {
         ),
     )]);
     let t = &set.schema.tables["t"];
-    let uniques: Vec<_> = t.uniques.iter().map(|u| (&u.name[..], &u.columns[..])).collect();
+    let uniques: Vec<_> = t
+        .uniques
+        .iter()
+        .map(|u| (&u.name[..], &u.columns[..]))
+        .collect();
     assert_eq!(
         uniques,
         [
@@ -214,7 +215,10 @@ pub struct Notes(String);
             "moods enum(mood)[]",
         ]
     );
-    assert_eq!(set.schema.enums["mood"].values, ["very_happy", "sad", "meh!"]);
+    assert_eq!(
+        set.schema.enums["mood"].values,
+        ["very_happy", "sad", "meh!"]
+    );
 }
 
 #[test]
@@ -297,7 +301,10 @@ fn non_entity_files_are_skipped_quietly() {
             "helpers.rs",
             "use sea_orm::entity::prelude::*;\npub fn shout(s: &str) -> String { s.to_uppercase() }\n",
         ),
-        ("nested/users.rs", &model("users", "#[sea_orm(primary_key)] pub id: i32")),
+        (
+            "nested/users.rs",
+            &model("users", "#[sea_orm(primary_key)] pub id: i32"),
+        ),
     ]);
     assert_eq!(set.schema.tables.keys().collect::<Vec<_>>(), ["users"]);
     assert_eq!(set.warnings, []);
@@ -310,19 +317,30 @@ fn renamed_from_and_warnings() {
     );
     let set = read(&[("t.rs", &src)]);
     assert_eq!(set.renamed_from.len(), 1);
-    assert_eq!((&set.renamed_from[0].from[..], &set.renamed_from[0].to[..]), ("old", "x"));
+    assert_eq!(
+        (&set.renamed_from[0].from[..], &set.renamed_from[0].to[..]),
+        ("old", "x")
+    );
     let msgs: Vec<_> = set.warnings.iter().map(|w| w.to_string()).collect();
     assert_eq!(msgs.len(), 2, "{msgs:?}");
-    assert!(msgs[0].contains("t.rs:5:") && msgs[0].contains("schema_name"), "{msgs:?}");
+    assert!(
+        msgs[0].contains("t.rs:5:") && msgs[0].contains("schema_name"),
+        "{msgs:?}"
+    );
     assert!(msgs[1].contains("extra"), "{msgs:?}");
 }
 
 #[test]
 fn unknown_type_names_file_line_field_and_the_fix() {
-    let src = model("t", "#[sea_orm(primary_key)] pub id: i32,\n    pub owner: Option<UserId>");
+    let src = model(
+        "t",
+        "#[sea_orm(primary_key)] pub id: i32,\n    pub owner: Option<UserId>",
+    );
     let err = read_with(&[("t.rs", &src)], &ReadOptions::default()).unwrap_err();
     let msg = err.to_string();
-    assert!(matches!(err, EntityError::UnknownType { .. }));
+    assert!(
+        matches!(&err, EntityError::UnknownType(u) if u.field == "owner" && u.type_name == "UserId")
+    );
     assert!(msg.contains("t.rs:7: "), "{msg}");
     assert!(msg.contains("`owner`"), "{msg}");
     assert!(msg.contains("`UserId`"), "{msg}");
@@ -339,7 +357,9 @@ fn unknown_type_names_file_line_field_and_the_fix() {
 
 #[test]
 fn syntax_error_names_file_and_line() {
-    let src = format!("{HEAD}#[derive(DeriveEntityModel)]\npub struct Model {{\n    pub id: i32\n    pub x: i32,\n}}\n");
+    let src = format!(
+        "{HEAD}#[derive(DeriveEntityModel)]\npub struct Model {{\n    pub id: i32\n    pub x: i32,\n}}\n"
+    );
     let err = read_with(&[("broken.rs", &src)], &ReadOptions::default()).unwrap_err();
     let msg = err.to_string();
     assert!(matches!(err, EntityError::Syntax { line: 6, .. }), "{msg}");
@@ -415,7 +435,10 @@ fn duplicate_tables_missing_paths_and_bad_overrides() {
 fn inline_modules_and_values() {
     let src = format!(
         "pub mod users {{\n{}\n}}\n",
-        model("users", "#[sea_orm(primary_key)] pub id: i32, #[sea_orm(default_value = true)] pub on: bool")
+        model(
+            "users",
+            "#[sea_orm(primary_key)] pub id: i32, #[sea_orm(default_value = true)] pub on: bool"
+        )
     );
     let set = read(&[("all.rs", &src)]);
     let c = set.schema.tables["users"].column("on").unwrap();
