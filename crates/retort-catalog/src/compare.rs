@@ -1,6 +1,6 @@
 //! What a dialect gives back for a model: the comparison helper.
 
-use retort_core::{ColumnDefault, Dialect, Schema};
+use retort_core::{ColumnDefault, ColumnType, Dialect, Schema};
 
 /// Maps `schema` to what reading it back from `dialect` gives, for the
 /// things that dialect cannot store or tell apart. Applying it to both sides
@@ -14,6 +14,17 @@ use retort_core::{ColumnDefault, Dialect, Schema};
 ///   boolean, a number with no fractional part is an integer; an
 ///   auto-increment column has no default.
 ///
+/// Types, as `retort_sql` writes them and the catalog reads them back:
+/// * PostgreSQL has no `tinyint` and no unsigned types: `tinyint`,
+///   `tinyint unsigned` are `smallint`, `smallint unsigned` is `integer`,
+///   `integer unsigned` and `bigint unsigned` are `bigint`; `binary(N)` and
+///   `varbinary(N)` are `bytea` (`blob`); `char` is `char(1)`.
+/// * MySQL: `varchar` is `varchar(255)`, `char` is `char(1)`, `decimal` and
+///   `money` are `decimal(10,0)`, `jsonb` is `json`, `uuid` is `binary(16)`.
+/// * SQLite: `bigint`, `integer unsigned` and `bigint unsigned` are
+///   `integer` (sea-query's spelling), `tinyint unsigned` and
+///   `smallint unsigned` lose `unsigned`; an enum is `text`.
+///
 /// MySQL/MariaDB:
 /// * `RESTRICT` is no action given (InnoDB does not tell them apart);
 /// * unique constraints and unique indexes follow the crate's rule: a
@@ -24,7 +35,7 @@ use retort_core::{ColumnDefault, Dialect, Schema};
 ///
 /// SQLite:
 /// * no comments;
-/// * no enum types.
+/// * no enum types (enum columns are text).
 pub fn normalize_for(dialect: Dialect, schema: &Schema) -> Schema {
     let mut s = schema.clone();
     for t in s.tables.values_mut() {
@@ -32,6 +43,7 @@ pub fn normalize_for(dialect: Dialect, schema: &Schema) -> Schema {
             pk.name = None;
         }
         for c in &mut t.columns {
+            c.ty = stored_type(dialect, &c.ty);
             if c.autoincrement {
                 c.default = None;
             }
@@ -74,6 +86,28 @@ pub fn normalize_for(dialect: Dialect, schema: &Schema) -> Schema {
         crate::build::sort_table(t);
     }
     s
+}
+
+/// The type `dialect` stores for `ty` (see [`normalize_for`]).
+fn stored_type(dialect: Dialect, ty: &ColumnType) -> ColumnType {
+    use ColumnType as T;
+    match (dialect, ty) {
+        (_, T::Array(inner)) => T::Array(Box::new(stored_type(dialect, inner))),
+        (Dialect::Postgres, T::TinyInteger | T::TinyUnsigned) => T::SmallInteger,
+        (Dialect::Postgres, T::SmallUnsigned) => T::Integer,
+        (Dialect::Postgres, T::Unsigned | T::BigUnsigned) => T::BigInteger,
+        (Dialect::Postgres, T::Binary(_) | T::VarBinary(_)) => T::Blob,
+        (Dialect::Postgres | Dialect::Mysql, T::Char(None)) => T::Char(Some(1)),
+        (Dialect::Mysql, T::Varchar(None)) => T::Varchar(Some(255)),
+        (Dialect::Mysql, T::Decimal(None) | T::Money) => T::Decimal(Some((10, 0))),
+        (Dialect::Mysql, T::JsonB) => T::Json,
+        (Dialect::Mysql, T::Uuid) => T::Binary(16),
+        (Dialect::Sqlite, T::BigInteger | T::Unsigned | T::BigUnsigned) => T::Integer,
+        (Dialect::Sqlite, T::TinyUnsigned) => T::TinyInteger,
+        (Dialect::Sqlite, T::SmallUnsigned) => T::SmallInteger,
+        (Dialect::Sqlite, T::Enum(_)) => T::Text,
+        (_, t) => t.clone(),
+    }
 }
 
 fn mysql_uniques(t: &mut retort_core::Table) {

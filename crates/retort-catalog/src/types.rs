@@ -60,6 +60,8 @@ pub fn mysql(column_type: &str) -> ColumnType {
         "datetime" if args.is_none() => Some(ColumnType::Timestamp),
         // A TIMESTAMP is stored in UTC and shown in the session time zone.
         "timestamp" if args.is_none() => Some(ColumnType::TimestampTz),
+        // MariaDB shows YEAR as `year(4)`, its only width.
+        "year" if args == Some("4") => Some(ColumnType::Year),
         "varchar" | "char" | "decimal" | "numeric" | "binary" | "varbinary" | "text" | "blob"
         | "date" | "time" | "year" | "json" | "uuid" => base.parse().ok(),
         "bool" | "boolean" => Some(ColumnType::Boolean),
@@ -88,6 +90,8 @@ pub fn sqlite(declared: &str) -> ColumnType {
         ("json_text", None) => Some(ColumnType::Json),
         ("jsonb_text", None) => Some(ColumnType::JsonB),
         ("uuid_text", None) => Some(ColumnType::Uuid),
+        // An enum on SQLite is text; its values and name are not kept.
+        ("enum_text", None) => Some(ColumnType::Text),
         ("blob", Some(n)) => n.trim().parse().ok().map(ColumnType::Binary),
         ("varbinary_blob", Some(n)) => n.trim().parse().ok().map(ColumnType::VarBinary),
         ("", None) => None,
@@ -184,7 +188,7 @@ mod tests {
             ("text", "text"),
             ("blob", "blob"),
             ("json", "json"),
-            ("year(4)", "custom(year(4))"),
+            ("year(4)", "year"),
             ("year", "year"),
             ("decimal(10,2) unsigned", "custom(decimal(10,2) unsigned)"),
         ] {
@@ -207,6 +211,7 @@ mod tests {
             ("datetime_text", "timestamp"),
             ("timestamp_with_timezone_text", "timestamptz"),
             ("uuid_text", "uuid"),
+            ("enum_text", "text"),
             ("json_text", "json"),
             ("jsonb_text", "jsonb"),
             ("blob(16)", "binary(16)"),
