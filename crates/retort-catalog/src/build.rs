@@ -35,7 +35,10 @@ impl Builder {
         self.warnings.dedup();
         self.opaque_indexes.sort();
         CatalogRead {
-            schema: Schema { tables: self.tables, enums: self.enums },
+            schema: Schema {
+                tables: self.tables,
+                enums: self.enums,
+            },
             warnings: self.warnings,
             opaque_indexes: self.opaque_indexes,
             queries,
@@ -63,14 +66,20 @@ pub(crate) fn fk_action(rule: &str) -> Option<FkAction> {
 /// Whether a unique index read on MySQL or SQLite stands for a unique
 /// constraint (see the crate docs): retort names unique constraints
 /// `uq_...`, and MySQL names an unnamed `UNIQUE` after its first column.
-pub(crate) fn unique_index_is_constraint(name: &str, columns: &[String], mysql_auto_name: bool) -> bool {
+pub(crate) fn unique_index_is_constraint(
+    name: &str,
+    columns: &[String],
+    mysql_auto_name: bool,
+) -> bool {
     if name.starts_with("uq_") {
         return true;
     }
     if !mysql_auto_name {
         return false;
     }
-    let Some(first) = columns.first() else { return false };
+    let Some(first) = columns.first() else {
+        return false;
+    };
     match name.strip_prefix(first.as_str()) {
         Some("") => true,
         Some(rest) => rest
@@ -136,18 +145,41 @@ mod tests {
     #[test]
     fn unique_index_rule() {
         let cols = |c: &[&str]| c.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-        assert!(unique_index_is_constraint("uq_users_email", &cols(&["email"]), false));
-        assert!(!unique_index_is_constraint("idx-users-email", &cols(&["email"]), true));
+        assert!(unique_index_is_constraint(
+            "uq_users_email",
+            &cols(&["email"]),
+            false
+        ));
+        assert!(!unique_index_is_constraint(
+            "idx-users-email",
+            &cols(&["email"]),
+            true
+        ));
         assert!(unique_index_is_constraint("email", &cols(&["email"]), true));
-        assert!(unique_index_is_constraint("email_2", &cols(&["email", "x"]), true));
-        assert!(!unique_index_is_constraint("email", &cols(&["email"]), false));
-        assert!(!unique_index_is_constraint("email_x", &cols(&["email"]), true));
+        assert!(unique_index_is_constraint(
+            "email_2",
+            &cols(&["email", "x"]),
+            true
+        ));
+        assert!(!unique_index_is_constraint(
+            "email",
+            &cols(&["email"]),
+            false
+        ));
+        assert!(!unique_index_is_constraint(
+            "email_x",
+            &cols(&["email"]),
+            true
+        ));
     }
 
     #[test]
     fn json_arrays() {
         assert_eq!(json_array(&[]), "[]");
-        assert_eq!(json_array(&["a".into(), "b\"c\\".into()]), r#"["a","b\"c\\"]"#);
+        assert_eq!(
+            json_array(&["a".into(), "b\"c\\".into()]),
+            r#"["a","b\"c\\"]"#
+        );
     }
 
     #[test]

@@ -120,15 +120,17 @@ fn mysql_uniques(t: &mut retort_core::Table) {
         .into_iter()
         .partition(|i| i.unique && is_constraint(&i.name, &i.columns, true));
     t.indexes = indexes;
-    t.indexes.extend(to_index.into_iter().map(|u| retort_core::Index {
-        name: u.name,
-        columns: u.columns,
-        unique: true,
-    }));
-    t.uniques.extend(to_unique.into_iter().map(|i| retort_core::Unique {
-        name: i.name,
-        columns: i.columns,
-    }));
+    t.indexes
+        .extend(to_index.into_iter().map(|u| retort_core::Index {
+            name: u.name,
+            columns: u.columns,
+            unique: true,
+        }));
+    t.uniques
+        .extend(to_unique.into_iter().map(|i| retort_core::Unique {
+            name: i.name,
+            columns: i.columns,
+        }));
 }
 
 /// MySQL enums live in the column: one type per column, named
@@ -142,7 +144,10 @@ fn mysql_enums(s: &mut Schema) {
                 let new_name = format!("{}_{}", t.name, c.name);
                 s.enums.insert(
                     new_name.clone(),
-                    retort_core::EnumType { name: new_name.clone(), values },
+                    retort_core::EnumType {
+                        name: new_name.clone(),
+                        values,
+                    },
                 );
                 c.ty = retort_core::ColumnType::Enum(new_name);
             }

@@ -27,7 +27,10 @@ pub enum Quoting {
 
 pub fn parse(text: &str, ty: &ColumnType, quoting: Quoting) -> Option<ColumnDefault> {
     let t = text.trim();
-    if t.is_empty() || t.eq_ignore_ascii_case("null") || t.to_ascii_lowercase().starts_with("null::") {
+    if t.is_empty()
+        || t.eq_ignore_ascii_case("null")
+        || t.to_ascii_lowercase().starts_with("null::")
+    {
         return None;
     }
     if quoting == Quoting::Unquoted {
@@ -42,12 +45,19 @@ pub fn parse(text: &str, ty: &ColumnType, quoting: Quoting) -> Option<ColumnDefa
     match t.to_ascii_lowercase().as_str() {
         "true" => return Some(ColumnDefault::Literal(Value::Bool(true))),
         "false" => return Some(ColumnDefault::Literal(Value::Bool(false))),
-        "now()" | "current_timestamp" | "current_timestamp()" | "localtimestamp"
+        "now()"
+        | "current_timestamp"
+        | "current_timestamp()"
+        | "localtimestamp"
         | "localtimestamp()" => {
             return Some(ColumnDefault::Expr("CURRENT_TIMESTAMP".to_owned()));
         }
-        "current_date" | "curdate()" => return Some(ColumnDefault::Expr("CURRENT_DATE".to_owned())),
-        "current_time" | "curtime()" => return Some(ColumnDefault::Expr("CURRENT_TIME".to_owned())),
+        "current_date" | "curdate()" => {
+            return Some(ColumnDefault::Expr("CURRENT_DATE".to_owned()));
+        }
+        "current_time" | "curtime()" => {
+            return Some(ColumnDefault::Expr("CURRENT_TIME".to_owned()));
+        }
         _ => {}
     }
     Some(ColumnDefault::Expr(t.to_owned()))
@@ -66,8 +76,7 @@ pub fn typed(v: Value, ty: &ColumnType) -> ColumnDefault {
             _ => Value::String(s),
         },
         (ty, Value::String(s))
-            if ty.is_integer()
-                || matches!(ty, T::Decimal(_) | T::Real | T::Double | T::Money) =>
+            if ty.is_integer() || matches!(ty, T::Decimal(_) | T::Real | T::Double | T::Money) =>
         {
             number(s.trim()).unwrap_or(Value::String(s))
         }
@@ -92,7 +101,8 @@ fn number(t: &str) -> Option<Value> {
         t = inner.trim();
     }
     if let Some((num, cast)) = t.split_once("::") {
-        if cast.contains(['(', ' ']) && !cast.starts_with("numeric") && !cast.starts_with("double") {
+        if cast.contains(['(', ' ']) && !cast.starts_with("numeric") && !cast.starts_with("double")
+        {
             return None;
         }
         t = num.trim();
@@ -100,13 +110,20 @@ fn number(t: &str) -> Option<Value> {
             t = inner.trim();
         }
     }
-    if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E')) {
+    if t.is_empty()
+        || !t
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E'))
+    {
         return None;
     }
     if let Ok(i) = t.parse::<i64>() {
         return Some(Value::Int(i));
     }
-    t.parse::<f64>().ok().filter(|x| x.is_finite()).map(|x| canonical(Value::Float(x)))
+    t.parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
+        .map(|x| canonical(Value::Float(x)))
 }
 
 /// The contents of `'...'` (optionally followed by `::type`), unescaped.
@@ -159,8 +176,18 @@ mod tests {
     #[test]
     fn postgres_defaults() {
         use Quoting::Standard as Q;
-        check("'abc'::character varying", "varchar(10)", Q, lit(Value::String("abc".into())));
-        check("'it''s'::text", "text", Q, lit(Value::String("it's".into())));
+        check(
+            "'abc'::character varying",
+            "varchar(10)",
+            Q,
+            lit(Value::String("abc".into())),
+        );
+        check(
+            "'it''s'::text",
+            "text",
+            Q,
+            lit(Value::String("it's".into())),
+        );
         check("''::text", "text", Q, lit(Value::String(String::new())));
         check("0", "integer", Q, lit(Value::Int(0)));
         check("(-1)", "integer", Q, lit(Value::Int(-1)));
@@ -168,16 +195,36 @@ mod tests {
         check("12.50", "decimal(12,2)", Q, lit(Value::Float(12.5)));
         check("0.00", "decimal(12,2)", Q, lit(Value::Int(0)));
         check("'3.5'::numeric", "decimal(12,2)", Q, lit(Value::Float(3.5)));
-        check("(-2.5)::double precision", "double", Q, lit(Value::Float(-2.5)));
+        check(
+            "(-2.5)::double precision",
+            "double",
+            Q,
+            lit(Value::Float(-2.5)),
+        );
         check("true", "boolean", Q, lit(Value::Bool(true)));
         check("false", "boolean", Q, lit(Value::Bool(false)));
         check("now()", "timestamptz", Q, expr("CURRENT_TIMESTAMP"));
-        check("CURRENT_TIMESTAMP", "timestamptz", Q, expr("CURRENT_TIMESTAMP"));
+        check(
+            "CURRENT_TIMESTAMP",
+            "timestamptz",
+            Q,
+            expr("CURRENT_TIMESTAMP"),
+        );
         check("NULL::character varying", "varchar", Q, None);
         check("gen_random_uuid()", "uuid", Q, expr("gen_random_uuid()"));
-        check("'draft'::post_status", "enum(post_status)", Q, lit(Value::String("draft".into())));
+        check(
+            "'draft'::post_status",
+            "enum(post_status)",
+            Q,
+            lit(Value::String("draft".into())),
+        );
         check("'{}'::jsonb", "jsonb", Q, lit(Value::String("{}".into())));
-        check("('now'::text)::date", "date", Q, expr("('now'::text)::date"));
+        check(
+            "('now'::text)::date",
+            "date",
+            Q,
+            expr("('now'::text)::date"),
+        );
     }
 
     #[test]
@@ -185,14 +232,29 @@ mod tests {
         use Quoting::Backslash as Q;
         check("NULL", "varchar(10)", Q, None);
         check("'abc'", "varchar(10)", Q, lit(Value::String("abc".into())));
-        check("'it\\'s'", "varchar(10)", Q, lit(Value::String("it's".into())));
+        check(
+            "'it\\'s'",
+            "varchar(10)",
+            Q,
+            lit(Value::String("it's".into())),
+        );
         check("'a''b'", "varchar(10)", Q, lit(Value::String("a'b".into())));
         check("1", "boolean", Q, lit(Value::Bool(true)));
         check("0", "boolean", Q, lit(Value::Bool(false)));
         check("3.00", "decimal(12,2)", Q, lit(Value::Int(3)));
-        check("current_timestamp()", "timestamptz", Q, expr("CURRENT_TIMESTAMP"));
+        check(
+            "current_timestamp()",
+            "timestamptz",
+            Q,
+            expr("CURRENT_TIMESTAMP"),
+        );
         check("uuid()", "char(36)", Q, expr("uuid()"));
-        check("abc", "varchar(10)", Quoting::Unquoted, lit(Value::String("abc".into())));
+        check(
+            "abc",
+            "varchar(10)",
+            Quoting::Unquoted,
+            lit(Value::String("abc".into())),
+        );
         check("7", "integer", Quoting::Unquoted, lit(Value::Int(7)));
     }
 
@@ -203,8 +265,18 @@ mod tests {
         check("TRUE", "boolean", Q, lit(Value::Bool(true)));
         check("1", "boolean", Q, lit(Value::Bool(true)));
         check("-5", "integer", Q, lit(Value::Int(-5)));
-        check("CURRENT_TIMESTAMP", "timestamp", Q, expr("CURRENT_TIMESTAMP"));
-        check("(datetime('now'))", "timestamp", Q, expr("(datetime('now'))"));
+        check(
+            "CURRENT_TIMESTAMP",
+            "timestamp",
+            Q,
+            expr("CURRENT_TIMESTAMP"),
+        );
+        check(
+            "(datetime('now'))",
+            "timestamp",
+            Q,
+            expr("(datetime('now'))"),
+        );
         check("1.5", "real", Q, lit(Value::Float(1.5)));
     }
 }

@@ -6,10 +6,14 @@ use retort_core::Dialect;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CatalogError {
-    #[error("cannot tell the database kind of `{url}`\nhint: use a URL starting with postgres://, mysql:// or sqlite://")]
+    #[error(
+        "cannot tell the database kind of `{url}`\nhint: use a URL starting with postgres://, mysql:// or sqlite://"
+    )]
     UnknownScheme { url: String },
 
-    #[error("cannot connect to `{url}`: {source}\nhint: check that the server runs and that `--url` or `url` in alembic.toml is right")]
+    #[error(
+        "cannot connect to `{url}`: {source}\nhint: check that the server runs and that `--url` or `url` in alembic.toml is right"
+    )]
     Connect {
         url: String,
         #[source]
@@ -25,6 +29,8 @@ pub enum CatalogError {
         source: sqlx::Error,
     },
 
-    #[error("{dialect}: schema `{schema}` does not exist\nhint: check `--schema`, or leave it out to read the current schema")]
+    #[error(
+        "{dialect}: schema `{schema}` does not exist\nhint: check `--schema`, or leave it out to read the current schema"
+    )]
     NoSuchSchema { dialect: Dialect, schema: String },
 }

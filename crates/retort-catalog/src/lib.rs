@@ -86,4 +86,4 @@ pub mod types;
 pub use compare::normalize_for;
 pub use error::CatalogError;
 pub use options::{CatalogRead, OpaqueIndex, ReadOptions, SYSTEM_TABLES};
-pub use read::{read_schema, read_schema_with, CatalogConnection};
+pub use read::{CatalogConnection, read_schema, read_schema_with};

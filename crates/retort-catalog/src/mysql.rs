@@ -8,9 +8,9 @@ use sqlx::mysql::{MySqlArguments, MySqlConnection, MySqlRow};
 use sqlx::query::Query;
 use sqlx::{MySql, Row};
 
-use crate::build::{fk_action, json_array, push_fk_column, unique_index_is_constraint, Builder};
+use crate::build::{Builder, fk_action, json_array, push_fk_column, unique_index_is_constraint};
 use crate::defaults::{self, Quoting};
-use crate::{types, CatalogError, CatalogRead, OpaqueIndex, ReadOptions};
+use crate::{CatalogError, CatalogRead, OpaqueIndex, ReadOptions, types};
 
 // Every query takes the database (`?`, NULL: the URL's) and the excluded
 // table names as a JSON array (`?`).
@@ -75,11 +75,13 @@ impl Session<'_> {
         q: Query<'_, MySql, MySqlArguments>,
     ) -> Result<Vec<MySqlRow>, CatalogError> {
         self.queries += 1;
-        q.fetch_all(&mut *self.conn).await.map_err(|source| CatalogError::Query {
-            dialect: Dialect::Mysql,
-            what,
-            source,
-        })
+        q.fetch_all(&mut *self.conn)
+            .await
+            .map_err(|source| CatalogError::Query {
+                dialect: Dialect::Mysql,
+                what,
+                source,
+            })
     }
 }
 
@@ -87,11 +89,12 @@ fn get<'r, T>(row: &'r MySqlRow, i: usize, what: &'static str) -> Result<T, Cata
 where
     T: sqlx::Decode<'r, MySql> + sqlx::Type<MySql>,
 {
-    row.try_get_unchecked(i).map_err(|source| CatalogError::Query {
-        dialect: Dialect::Mysql,
-        what,
-        source,
-    })
+    row.try_get_unchecked(i)
+        .map_err(|source| CatalogError::Query {
+            dialect: Dialect::Mysql,
+            what,
+            source,
+        })
 }
 
 struct IndexRow {
@@ -102,16 +105,31 @@ struct IndexRow {
     index_type: String,
 }
 
-pub(crate) async fn read(conn: &mut MySqlConnection, opts: &ReadOptions) -> Result<CatalogRead, CatalogError> {
+pub(crate) async fn read(
+    conn: &mut MySqlConnection,
+    opts: &ReadOptions,
+) -> Result<CatalogRead, CatalogError> {
     let mut s = Session { conn, queries: 0 };
     let excluded = json_array(&opts.excluded());
     let db = opts.schema.clone();
 
-    let rows = s.fetch("server", sqlx::query(SERVER).bind(db.clone()).bind(db.clone())).await?;
+    let rows = s
+        .fetch(
+            "server",
+            sqlx::query(SERVER).bind(db.clone()).bind(db.clone()),
+        )
+        .await?;
     let row = rows.first();
-    let version: String = row.map(|r| get(r, 0, "server")).transpose()?.unwrap_or_default();
+    let version: String = row
+        .map(|r| get(r, 0, "server"))
+        .transpose()?
+        .unwrap_or_default();
     let current: Option<String> = row.map(|r| get(r, 1, "server")).transpose()?.flatten();
-    let exists: bool = row.map(|r| get::<i64>(r, 2, "server")).transpose()?.unwrap_or(0) != 0;
+    let exists: bool = row
+        .map(|r| get::<i64>(r, 2, "server"))
+        .transpose()?
+        .unwrap_or(0)
+        != 0;
     if current.is_none() || !exists {
         return Err(CatalogError::NoSuchSchema {
             dialect: Dialect::Mysql,
@@ -135,7 +153,11 @@ pub(crate) async fn read(conn: &mut MySqlConnection, opts: &ReadOptions) -> Resu
     const K: &str = "check constraints";
     let mut checks: BTreeMap<String, Vec<Check>> = BTreeMap::new();
     let mut json_columns: BTreeSet<(String, String)> = BTreeSet::new();
-    let check_sql = if mariadb { CHECKS_MARIADB } else { CHECKS_MYSQL };
+    let check_sql = if mariadb {
+        CHECKS_MARIADB
+    } else {
+        CHECKS_MYSQL
+    };
     for r in s.fetch(K, bind(check_sql)).await? {
         let table: String = get(&r, 0, K)?;
         let name: String = get(&r, 1, K)?;
@@ -144,7 +166,10 @@ pub(crate) async fn read(conn: &mut MySqlConnection, opts: &ReadOptions) -> Resu
             json_columns.insert((table, name));
             continue;
         }
-        checks.entry(table).or_default().push(Check { name, expr: clause });
+        checks
+            .entry(table)
+            .or_default()
+            .push(Check { name, expr: clause });
     }
 
     const C: &str = "columns";
@@ -164,7 +189,13 @@ pub(crate) async fn read(conn: &mut MySqlConnection, opts: &ReadOptions) -> Resu
             // MySQL enums have no name: the column's is `<table>_<column>`.
             let enum_name = format!("{table}_{name}");
             let values = enum_values(&column_type["enum(".len()..column_type.len() - 1]);
-            b.enums.insert(enum_name.clone(), EnumType { name: enum_name.clone(), values });
+            b.enums.insert(
+                enum_name.clone(),
+                EnumType {
+                    name: enum_name.clone(),
+                    values,
+                },
+            );
             ColumnType::Enum(enum_name)
         } else if lower == "longtext" && json_columns.contains(&(table.clone(), name.clone())) {
             ColumnType::Json
@@ -177,10 +208,13 @@ pub(crate) async fn read(conn: &mut MySqlConnection, opts: &ReadOptions) -> Resu
         let extra_lc = extra.to_ascii_lowercase();
         if extra_lc.contains("auto_increment") {
             col.autoincrement = true;
-        } else if extra_lc.contains("virtual generated") || extra_lc.contains("stored generated")
+        } else if extra_lc.contains("virtual generated")
+            || extra_lc.contains("stored generated")
             || extra_lc.contains("persistent")
         {
-            b.warn(format!("column `{table}.{name}` is generated; read as a plain column"));
+            b.warn(format!(
+                "column `{table}.{name}` is generated; read as a plain column"
+            ));
         } else if let Some(text) = default {
             let quoting = if mariadb {
                 Quoting::Backslash
@@ -251,7 +285,12 @@ pub(crate) async fn read(conn: &mut MySqlConnection, opts: &ReadOptions) -> Resu
             b.warn(format!(
                 "index `{name}` on `{table}` has a prefix, an expression or a non-btree type; kept out of the schema: {definition}"
             ));
-            b.opaque_indexes.push(OpaqueIndex { table, name, unique: !ix.non_unique, definition });
+            b.opaque_indexes.push(OpaqueIndex {
+                table,
+                name,
+                unique: !ix.non_unique,
+                definition,
+            });
             continue;
         }
         if ix.descending {
@@ -260,11 +299,18 @@ pub(crate) async fn read(conn: &mut MySqlConnection, opts: &ReadOptions) -> Resu
         let columns: Vec<String> = ix.columns.into_iter().flatten().collect();
         let Some(t) = b.table(&table) else { continue };
         if name == "PRIMARY" {
-            t.primary_key = Some(PrimaryKey { name: None, columns });
+            t.primary_key = Some(PrimaryKey {
+                name: None,
+                columns,
+            });
         } else if !ix.non_unique && unique_index_is_constraint(&name, &columns, true) {
             t.uniques.push(Unique { name, columns });
         } else {
-            t.indexes.push(Index { name, columns, unique: !ix.non_unique });
+            t.indexes.push(Index {
+                name,
+                columns,
+                unique: !ix.non_unique,
+            });
         }
     }
 
@@ -287,7 +333,15 @@ pub(crate) async fn read(conn: &mut MySqlConnection, opts: &ReadOptions) -> Resu
         }
         fk_tables.insert(table.clone());
         if let Some(t) = b.table(&table) {
-            push_fk_column(t, &name, column, &ref_table, ref_column, mysql_action(&on_delete), mysql_action(&on_update));
+            push_fk_column(
+                t,
+                &name,
+                column,
+                &ref_table,
+                ref_column,
+                mysql_action(&on_delete),
+                mysql_action(&on_update),
+            );
         }
     }
     // InnoDB creates an index for a foreign key that has none to use, named
@@ -299,7 +353,8 @@ pub(crate) async fn read(conn: &mut MySqlConnection, opts: &ReadOptions) -> Resu
             t.indexes.retain(|i| {
                 i.unique
                     || !fks.iter().any(|f| {
-                        f.columns == i.columns && (i.name == f.name || Some(&i.name) == f.columns.first())
+                        f.columns == i.columns
+                            && (i.name == f.name || Some(&i.name) == f.columns.first())
                     })
             });
         }
@@ -319,7 +374,10 @@ fn mysql_action(rule: &str) -> Option<retort_core::FkAction> {
 
 /// MariaDB's check for a JSON column: `json_valid(`col`)` -> `col`.
 fn json_valid_check(clause: &str) -> Option<&str> {
-    let inner = clause.trim().strip_prefix("json_valid(")?.strip_suffix(')')?;
+    let inner = clause
+        .trim()
+        .strip_prefix("json_valid(")?
+        .strip_suffix(')')?;
     Some(inner.trim().trim_matches('`'))
 }
 
@@ -362,6 +420,9 @@ mod tests {
         assert_eq!(json_valid_check("`a` > 0"), None);
         assert_eq!(enum_values("'a','b''c','d,e'"), ["a", "b'c", "d,e"]);
         assert_eq!(mysql_action("RESTRICT"), None);
-        assert_eq!(mysql_action("CASCADE"), Some(retort_core::FkAction::Cascade));
+        assert_eq!(
+            mysql_action("CASCADE"),
+            Some(retort_core::FkAction::Cascade)
+        );
     }
 }

@@ -1,15 +1,13 @@
 //! PostgreSQL: `pg_catalog`, six queries whatever the number of tables.
 
-use retort_core::{
-    Check, Column, ColumnType, Dialect, EnumType, Index, PrimaryKey, Unique,
-};
+use retort_core::{Check, Column, ColumnType, Dialect, EnumType, Index, PrimaryKey, Unique};
 use sqlx::postgres::{PgArguments, PgConnection, PgRow};
 use sqlx::query::Query;
 use sqlx::{Postgres, Row};
 
-use crate::build::{fk_action, push_fk_column, Builder};
+use crate::build::{Builder, fk_action, push_fk_column};
 use crate::defaults::{self, Quoting};
-use crate::{types, CatalogError, CatalogRead, OpaqueIndex, ReadOptions};
+use crate::{CatalogError, CatalogRead, OpaqueIndex, ReadOptions, types};
 
 /// The tables read: ordinary and partitioned tables of the schema, not
 /// partitions, minus the excluded names. `$1` is the schema (NULL: the
@@ -120,11 +118,13 @@ impl Session<'_> {
         q: Query<'_, Postgres, PgArguments>,
     ) -> Result<Vec<PgRow>, CatalogError> {
         self.queries += 1;
-        q.fetch_all(&mut *self.conn).await.map_err(|source| CatalogError::Query {
-            dialect: Dialect::Postgres,
-            what,
-            source,
-        })
+        q.fetch_all(&mut *self.conn)
+            .await
+            .map_err(|source| CatalogError::Query {
+                dialect: Dialect::Postgres,
+                what,
+                source,
+            })
     }
 }
 
@@ -139,12 +139,17 @@ where
     })
 }
 
-pub(crate) async fn read(conn: &mut PgConnection, opts: &ReadOptions) -> Result<CatalogRead, CatalogError> {
+pub(crate) async fn read(
+    conn: &mut PgConnection,
+    opts: &ReadOptions,
+) -> Result<CatalogRead, CatalogError> {
     let mut s = Session { conn, queries: 0 };
     let excluded = opts.excluded();
     let schema_arg = opts.schema.clone();
 
-    let rows = s.fetch("schema", sqlx::query(SCHEMA).bind(schema_arg.clone())).await?;
+    let rows = s
+        .fetch("schema", sqlx::query(SCHEMA).bind(schema_arg.clone()))
+        .await?;
     let (schema_name, exists): (Option<String>, bool) = match rows.first() {
         Some(r) => (get(r, 0, "schema")?, get(r, 1, "schema")?),
         None => (None, false),
@@ -152,12 +157,19 @@ pub(crate) async fn read(conn: &mut PgConnection, opts: &ReadOptions) -> Result<
     let Some(schema_name) = schema_name.filter(|_| exists) else {
         return Err(CatalogError::NoSuchSchema {
             dialect: Dialect::Postgres,
-            schema: opts.schema.clone().unwrap_or_else(|| "(no current schema: check search_path)".into()),
+            schema: opts
+                .schema
+                .clone()
+                .unwrap_or_else(|| "(no current schema: check search_path)".into()),
         });
     };
 
     let mut b = Builder::default();
-    let bind = |sql: &'static str| sqlx::query(sql).bind(schema_arg.clone()).bind(excluded.clone());
+    let bind = |sql: &'static str| {
+        sqlx::query(sql)
+            .bind(schema_arg.clone())
+            .bind(excluded.clone())
+    };
 
     for r in s.fetch("tables", bind(TABLES)).await? {
         let name: String = get(&r, 0, "tables")?;
@@ -166,7 +178,10 @@ pub(crate) async fn read(conn: &mut PgConnection, opts: &ReadOptions) -> Result<
         b.tables.insert(name, t);
     }
 
-    for r in s.fetch("enum types", sqlx::query(ENUMS).bind(schema_arg.clone())).await? {
+    for r in s
+        .fetch("enum types", sqlx::query(ENUMS).bind(schema_arg.clone()))
+        .await?
+    {
         let name: String = get(&r, 0, "enum types")?;
         let values: Vec<String> = get(&r, 1, "enum types")?;
         b.enums.insert(name.clone(), EnumType { name, values });
@@ -205,12 +220,17 @@ pub(crate) async fn read(conn: &mut PgConnection, opts: &ReadOptions) -> Result<
         col.comment = comment;
         if identity == "a" || identity == "d" {
             col.autoincrement = true;
-        } else if default.as_deref().is_some_and(|d| d.starts_with("nextval(")) {
+        } else if default
+            .as_deref()
+            .is_some_and(|d| d.starts_with("nextval("))
+        {
             // serial / bigserial: a sequence owned by the column.
             col.autoincrement = true;
         } else if let Some(text) = default {
             if generated == "s" {
-                b.warn(format!("column `{table}.{name}` is generated (`{text}`); read as a plain column"));
+                b.warn(format!(
+                    "column `{table}.{name}` is generated (`{text}`); read as a plain column"
+                ));
             } else {
                 col.default = defaults::parse(&text, &col.ty, Quoting::Standard);
             }
@@ -233,9 +253,16 @@ pub(crate) async fn read(conn: &mut PgConnection, opts: &ReadOptions) -> Result<
         let on_update: String = get(&r, 8, K)?;
         let definition: Option<String> = get(&r, 9, K)?;
         let mut warning = None;
-        let Some(t) = b.tables.get_mut(&table) else { continue };
+        let Some(t) = b.tables.get_mut(&table) else {
+            continue;
+        };
         match kind.as_str() {
-            "p" => t.primary_key = Some(PrimaryKey { name: Some(name), columns }),
+            "p" => {
+                t.primary_key = Some(PrimaryKey {
+                    name: Some(name),
+                    columns,
+                })
+            }
             "u" => t.uniques.push(Unique { name, columns }),
             "f" => {
                 let ref_table = ref_table.unwrap_or_default();
@@ -246,10 +273,21 @@ pub(crate) async fn read(conn: &mut PgConnection, opts: &ReadOptions) -> Result<
                     ));
                 }
                 for (c, rc) in columns.into_iter().zip(ref_columns) {
-                    push_fk_column(t, &name, c, &ref_table, Some(rc), pg_action(&on_delete), pg_action(&on_update));
+                    push_fk_column(
+                        t,
+                        &name,
+                        c,
+                        &ref_table,
+                        Some(rc),
+                        pg_action(&on_delete),
+                        pg_action(&on_update),
+                    );
                 }
             }
-            "c" => t.checks.push(Check { name, expr: check_expr(&definition.unwrap_or_default()) }),
+            "c" => t.checks.push(Check {
+                name,
+                expr: check_expr(&definition.unwrap_or_default()),
+            }),
             _ => {
                 warning = Some(format!(
                     "exclusion constraint `{name}` on `{table}` is not part of the schema model: {}",
@@ -290,8 +328,15 @@ pub(crate) async fn read(conn: &mut PgConnection, opts: &ReadOptions) -> Result<
             None
         };
         if let Some(why) = opaque {
-            b.warn(format!("index `{name}` on `{table}` {why}; kept out of the schema: {definition}"));
-            b.opaque_indexes.push(OpaqueIndex { table, name, unique, definition });
+            b.warn(format!(
+                "index `{name}` on `{table}` {why}; kept out of the schema: {definition}"
+            ));
+            b.opaque_indexes.push(OpaqueIndex {
+                table,
+                name,
+                unique,
+                definition,
+            });
             continue;
         }
         for (c, _) in columns.iter().zip(&descending).filter(|(_, d)| **d) {
@@ -301,7 +346,11 @@ pub(crate) async fn read(conn: &mut PgConnection, opts: &ReadOptions) -> Result<
         }
         let columns = columns.into_iter().map(|c| unquote_pg(&c)).collect();
         if let Some(t) = b.table(&table) {
-            t.indexes.push(Index { name, columns, unique });
+            t.indexes.push(Index {
+                name,
+                columns,
+                unique,
+            });
         }
     }
 
@@ -363,8 +412,14 @@ mod tests {
 
     #[test]
     fn check_texts() {
-        assert_eq!(check_expr("CHECK (price > 0::numeric)"), "price > 0::numeric");
-        assert_eq!(check_expr("CHECK ((a > 0) AND (b > 0))"), "(a > 0) AND (b > 0)");
+        assert_eq!(
+            check_expr("CHECK (price > 0::numeric)"),
+            "price > 0::numeric"
+        );
+        assert_eq!(
+            check_expr("CHECK ((a > 0) AND (b > 0))"),
+            "(a > 0) AND (b > 0)"
+        );
         assert_eq!(check_expr("CHECK (a > 0) NOT VALID"), "a > 0");
         assert_eq!(check_expr("CHECK ((a) > (b))"), "(a) > (b)");
     }

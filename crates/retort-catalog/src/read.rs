@@ -1,10 +1,10 @@
-use retort_core::{redact_url, Dialect};
+use retort_core::{Dialect, redact_url};
+use sqlx::Connection;
 use sqlx::mysql::MySqlConnection;
 use sqlx::postgres::PgConnection;
 use sqlx::sqlite::SqliteConnection;
-use sqlx::Connection;
 
-use crate::{mysql, postgres, sqlite, CatalogError, CatalogRead, ReadOptions};
+use crate::{CatalogError, CatalogRead, ReadOptions, mysql, postgres, sqlite};
 
 /// A connection the caller already holds, for [`read_schema_with`].
 #[non_exhaustive]
@@ -49,9 +49,14 @@ impl<'c> From<&'c mut SqliteConnection> for CatalogConnection<'c> {
 /// ignored). An SQLite file that does not exist is an error, not a new
 /// empty database.
 pub async fn read_schema(url: &str, opts: &ReadOptions) -> Result<CatalogRead, CatalogError> {
-    let dialect = Dialect::from_url(url).map_err(|_| CatalogError::UnknownScheme { url: redact_url(url) })?;
+    let dialect = Dialect::from_url(url).map_err(|_| CatalogError::UnknownScheme {
+        url: redact_url(url),
+    })?;
     let target = connect_url(url, dialect);
-    let connect_err = |source| CatalogError::Connect { url: redact_url(url), source };
+    let connect_err = |source| CatalogError::Connect {
+        url: redact_url(url),
+        source,
+    };
     match dialect {
         Dialect::Postgres => {
             let mut c = PgConnection::connect(&target).await.map_err(connect_err)?;
@@ -60,13 +65,17 @@ pub async fn read_schema(url: &str, opts: &ReadOptions) -> Result<CatalogRead, C
             read
         }
         Dialect::Mysql => {
-            let mut c = MySqlConnection::connect(&target).await.map_err(connect_err)?;
+            let mut c = MySqlConnection::connect(&target)
+                .await
+                .map_err(connect_err)?;
             let read = mysql::read(&mut c, opts).await;
             let _ = c.close().await;
             read
         }
         Dialect::Sqlite => {
-            let mut c = SqliteConnection::connect(&target).await.map_err(connect_err)?;
+            let mut c = SqliteConnection::connect(&target)
+                .await
+                .map_err(connect_err)?;
             let read = sqlite::read(&mut c, opts).await;
             let _ = c.close().await;
             read
@@ -108,23 +117,34 @@ mod tests {
 
     #[test]
     fn urls_for_sqlx() {
-        assert_eq!(connect_url("mariadb://root@h/db", Dialect::Mysql), "mysql://root@h/db");
+        assert_eq!(
+            connect_url("mariadb://root@h/db", Dialect::Mysql),
+            "mysql://root@h/db"
+        );
         assert_eq!(
             connect_url("postgresql+psycopg2://u@h/db", Dialect::Postgres),
             "postgresql://u@h/db"
         );
-        assert_eq!(connect_url("sqlite://app.db", Dialect::Sqlite), "sqlite://app.db");
+        assert_eq!(
+            connect_url("sqlite://app.db", Dialect::Sqlite),
+            "sqlite://app.db"
+        );
     }
 
     #[tokio::test]
     async fn errors_hide_passwords() {
-        let err = read_schema("postgres://u:hunter2@127.0.0.1:1/db", &ReadOptions::default())
-            .await
-            .unwrap_err();
+        let err = read_schema(
+            "postgres://u:hunter2@127.0.0.1:1/db",
+            &ReadOptions::default(),
+        )
+        .await
+        .unwrap_err();
         let msg = err.to_string();
         assert!(msg.contains("postgres://u:***@127.0.0.1:1/db"), "{msg}");
         assert!(!msg.contains("hunter2"), "{msg}");
-        let err = read_schema("oracle://u:hunter2@h/db", &ReadOptions::default()).await.unwrap_err();
+        let err = read_schema("oracle://u:hunter2@h/db", &ReadOptions::default())
+            .await
+            .unwrap_err();
         assert!(!err.to_string().contains("hunter2"));
     }
 

@@ -5,16 +5,16 @@
 use std::collections::BTreeMap;
 
 use retort_core::{
-    fk_name, unique_name, Check, Column, Dialect, ForeignKey, Index, PrimaryKey, Unique,
+    Check, Column, Dialect, ForeignKey, Index, PrimaryKey, Unique, fk_name, unique_name,
 };
 use sqlx::query::Query;
 use sqlx::sqlite::{SqliteArguments, SqliteConnection, SqliteRow};
 use sqlx::{Row, Sqlite};
 
-use crate::build::{fk_action, json_array, unique_index_is_constraint, Builder};
+use crate::build::{Builder, fk_action, json_array, unique_index_is_constraint};
 use crate::defaults::{self, Quoting};
 use crate::sqlite_ddl::{self, TableDdl};
-use crate::{types, CatalogError, CatalogRead, OpaqueIndex, ReadOptions};
+use crate::{CatalogError, CatalogRead, OpaqueIndex, ReadOptions, types};
 
 /// Keeps the tables read; `?` is the JSON array of excluded names.
 macro_rules! filter {
@@ -24,7 +24,11 @@ macro_rules! filter {
     };
 }
 
-const TABLES: &str = concat!("SELECT m.name, m.sql FROM sqlite_master m", filter!(), "ORDER BY m.name");
+const TABLES: &str = concat!(
+    "SELECT m.name, m.sql FROM sqlite_master m",
+    filter!(),
+    "ORDER BY m.name"
+);
 
 const COLUMNS: &str = concat!(
     "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden
@@ -63,11 +67,13 @@ impl Session<'_> {
         q: Query<'_, Sqlite, SqliteArguments>,
     ) -> Result<Vec<SqliteRow>, CatalogError> {
         self.queries += 1;
-        q.fetch_all(&mut *self.conn).await.map_err(|source| CatalogError::Query {
-            dialect: Dialect::Sqlite,
-            what,
-            source,
-        })
+        q.fetch_all(&mut *self.conn)
+            .await
+            .map_err(|source| CatalogError::Query {
+                dialect: Dialect::Sqlite,
+                what,
+                source,
+            })
     }
 }
 
@@ -75,11 +81,12 @@ fn get<'r, T>(row: &'r SqliteRow, i: usize, what: &'static str) -> Result<T, Cat
 where
     T: sqlx::Decode<'r, Sqlite> + sqlx::Type<Sqlite>,
 {
-    row.try_get_unchecked(i).map_err(|source| CatalogError::Query {
-        dialect: Dialect::Sqlite,
-        what,
-        source,
-    })
+    row.try_get_unchecked(i)
+        .map_err(|source| CatalogError::Query {
+            dialect: Dialect::Sqlite,
+            what,
+            source,
+        })
 }
 
 struct IndexRows {
@@ -91,7 +98,10 @@ struct IndexRows {
     sql: Option<String>,
 }
 
-pub(crate) async fn read(conn: &mut SqliteConnection, opts: &ReadOptions) -> Result<CatalogRead, CatalogError> {
+pub(crate) async fn read(
+    conn: &mut SqliteConnection,
+    opts: &ReadOptions,
+) -> Result<CatalogRead, CatalogError> {
     let mut s = Session { conn, queries: 0 };
     let excluded = json_array(&opts.excluded());
     let bind = |sql: &'static str| sqlx::query(sql).bind(excluded.clone());
@@ -102,8 +112,14 @@ pub(crate) async fn read(conn: &mut SqliteConnection, opts: &ReadOptions) -> Res
         let name: String = get(&r, 0, "tables")?;
         let sql: Option<String> = get(&r, 1, "tables")?;
         let sql = sql.unwrap_or_default();
-        if sql.trim_start().to_ascii_uppercase().starts_with("CREATE VIRTUAL") {
-            b.warn(format!("virtual table `{name}` is not part of the schema model"));
+        if sql
+            .trim_start()
+            .to_ascii_uppercase()
+            .starts_with("CREATE VIRTUAL")
+        {
+            b.warn(format!(
+                "virtual table `{name}` is not part of the schema model"
+            ));
             continue;
         }
         ddls.insert(name.clone(), sqlite_ddl::parse(&sql));
@@ -124,7 +140,9 @@ pub(crate) async fn read(conn: &mut SqliteConnection, opts: &ReadOptions) -> Res
             continue;
         }
         if hidden == 2 || hidden == 3 {
-            b.warn(format!("column `{table}.{name}` is generated; read as a plain column"));
+            b.warn(format!(
+                "column `{table}.{name}` is generated; read as a plain column"
+            ));
         }
         let mut col = Column::new(name.clone(), types::sqlite(&declared));
         // Key columns are NOT NULL in the model (SQLite lets a non-integer
@@ -150,7 +168,10 @@ pub(crate) async fn read(conn: &mut SqliteConnection, opts: &ReadOptions) -> Res
             c.autoincrement = true;
             c.default = None;
         }
-        t.primary_key = Some(PrimaryKey { name: ddl.and_then(|d| d.pk_name.clone()), columns });
+        t.primary_key = Some(PrimaryKey {
+            name: ddl.and_then(|d| d.pk_name.clone()),
+            columns,
+        });
     }
 
     const I: &str = "indexes";
@@ -181,9 +202,20 @@ pub(crate) async fn read(conn: &mut SqliteConnection, opts: &ReadOptions) -> Res
         }
         if ix.partial || ix.columns.iter().any(Option::is_none) {
             let definition = ix.sql.unwrap_or_default();
-            let why = if ix.partial { "is partial" } else { "has an expression" };
-            b.warn(format!("index `{name}` on `{table}` {why}; kept out of the schema: {definition}"));
-            b.opaque_indexes.push(OpaqueIndex { table, name, unique: ix.unique, definition });
+            let why = if ix.partial {
+                "is partial"
+            } else {
+                "has an expression"
+            };
+            b.warn(format!(
+                "index `{name}` on `{table}` {why}; kept out of the schema: {definition}"
+            ));
+            b.opaque_indexes.push(OpaqueIndex {
+                table,
+                name,
+                unique: ix.unique,
+                definition,
+            });
             continue;
         }
         if ix.descending {
@@ -197,7 +229,10 @@ pub(crate) async fn read(conn: &mut SqliteConnection, opts: &ReadOptions) -> Res
             let declared = ddls
                 .get_mut(&table)
                 .and_then(|d| {
-                    let at = d.uniques.iter().position(|u| same_columns(&u.columns, &columns))?;
+                    let at = d
+                        .uniques
+                        .iter()
+                        .position(|u| same_columns(&u.columns, &columns))?;
                     Some(d.uniques.remove(at))
                 })
                 .and_then(|u| u.name);
@@ -210,7 +245,11 @@ pub(crate) async fn read(conn: &mut SqliteConnection, opts: &ReadOptions) -> Res
                 t.uniques.push(Unique { name, columns });
             }
         } else if let Some(t) = b.table(&table) {
-            t.indexes.push(Index { name, columns, unique: ix.unique });
+            t.indexes.push(Index {
+                name,
+                columns,
+                unique: ix.unique,
+            });
         }
     }
 
@@ -238,7 +277,10 @@ pub(crate) async fn read(conn: &mut SqliteConnection, opts: &ReadOptions) -> Res
     let table_names: Vec<String> = b.tables.keys().cloned().collect();
     for ((table, _), mut fk) in fks {
         // SQLite keeps the referenced table as written; find its real name.
-        if let Some(real) = table_names.iter().find(|n| n.eq_ignore_ascii_case(&fk.ref_table)) {
+        if let Some(real) = table_names
+            .iter()
+            .find(|n| n.eq_ignore_ascii_case(&fk.ref_table))
+        {
             fk.ref_table = real.clone();
         }
         if fk.ref_columns.is_empty() {
@@ -253,7 +295,8 @@ pub(crate) async fn read(conn: &mut SqliteConnection, opts: &ReadOptions) -> Res
         }
         let declared = ddls.get_mut(&table).and_then(|d| {
             let at = d.foreign_keys.iter().position(|f| {
-                same_columns(&f.columns, &fk.columns) && f.ref_table.eq_ignore_ascii_case(&fk.ref_table)
+                same_columns(&f.columns, &fk.columns)
+                    && f.ref_table.eq_ignore_ascii_case(&fk.ref_table)
             })?;
             Some(d.foreign_keys.remove(at))
         });

@@ -38,7 +38,10 @@ pub struct DeclaredCheck {
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
     /// A bare word (compared case-insensitively) or a quoted identifier.
-    Word { text: String, quoted: bool },
+    Word {
+        text: String,
+        quoted: bool,
+    },
     Open,
     Close,
     Comma,
@@ -101,26 +104,54 @@ fn tokenize(sql: &str) -> Vec<Token> {
             }
             b'(' => {
                 i += 1;
-                out.push(Token { tok: Tok::Open, start, end: i });
+                out.push(Token {
+                    tok: Tok::Open,
+                    start,
+                    end: i,
+                });
             }
             b')' => {
                 i += 1;
-                out.push(Token { tok: Tok::Close, start, end: i });
+                out.push(Token {
+                    tok: Tok::Close,
+                    start,
+                    end: i,
+                });
             }
             b',' => {
                 i += 1;
-                out.push(Token { tok: Tok::Comma, start, end: i });
+                out.push(Token {
+                    tok: Tok::Comma,
+                    start,
+                    end: i,
+                });
             }
             c if c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80 => {
-                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'$' || b[i] >= 0x80) {
+                while i < b.len()
+                    && (b[i].is_ascii_alphanumeric()
+                        || b[i] == b'_'
+                        || b[i] == b'$'
+                        || b[i] >= 0x80)
+                {
                     i += 1;
                 }
                 let text = sql[start..i].to_owned();
-                out.push(Token { tok: Tok::Word { text, quoted: false }, start, end: i });
+                out.push(Token {
+                    tok: Tok::Word {
+                        text,
+                        quoted: false,
+                    },
+                    start,
+                    end: i,
+                });
             }
             _ => {
                 i += 1;
-                out.push(Token { tok: Tok::Other, start, end: i });
+                out.push(Token {
+                    tok: Tok::Other,
+                    start,
+                    end: i,
+                });
             }
         }
     }
@@ -241,14 +272,23 @@ fn table_level(sql: &str, def: &[Token], ddl: &mut TableDdl) {
     } else if is_kw(kind, "check") {
         if let Some(o) = open_at(i) {
             let c = matching(def, o);
-            ddl.checks.push(DeclaredCheck { name, expr: text_between(sql, def, o, c) });
+            ddl.checks.push(DeclaredCheck {
+                name,
+                expr: text_between(sql, def, o, c),
+            });
         }
     } else if is_kw(kind, "foreign") {
         let Some(o) = open_at(i) else { return };
         let (columns, c) = column_list(def, o);
-        let Some(r) = (c..def.len()).find(|&j| is_kw(&def[j], "references")) else { return };
+        let Some(r) = (c..def.len()).find(|&j| is_kw(&def[j], "references")) else {
+            return;
+        };
         if let Some(ref_table) = def.get(r + 1).and_then(word) {
-            ddl.foreign_keys.push(DeclaredFk { name, columns, ref_table: ref_table.to_owned() });
+            ddl.foreign_keys.push(DeclaredFk {
+                name,
+                columns,
+                ref_table: ref_table.to_owned(),
+            });
         }
     }
 }
@@ -268,11 +308,17 @@ fn column_level(sql: &str, column: &str, rest: &[Token], ddl: &mut TableDdl) {
         } else if is_kw(t, "autoincrement") {
             ddl.autoincrement = true;
         } else if is_kw(t, "unique") {
-            ddl.uniques.push(Declared { name: name.take(), columns: vec![column.to_owned()] });
+            ddl.uniques.push(Declared {
+                name: name.take(),
+                columns: vec![column.to_owned()],
+            });
         } else if is_kw(t, "check") {
             if let Some(o) = (i..rest.len()).find(|&j| rest[j].tok == Tok::Open) {
                 let c = matching(rest, o);
-                ddl.checks.push(DeclaredCheck { name: name.take(), expr: text_between(sql, rest, o, c) });
+                ddl.checks.push(DeclaredCheck {
+                    name: name.take(),
+                    expr: text_between(sql, rest, o, c),
+                });
                 i = c + 1;
                 continue;
             }
@@ -316,13 +362,32 @@ mod tests {
         );
         assert!(ddl.autoincrement);
         assert_eq!(ddl.pk_name, None);
-        let uniques: Vec<_> = ddl.uniques.iter().map(|u| (u.name.as_deref(), u.columns.join(","))).collect();
+        let uniques: Vec<_> = ddl
+            .uniques
+            .iter()
+            .map(|u| (u.name.as_deref(), u.columns.join(",")))
+            .collect();
         assert_eq!(
             uniques,
-            [(None, "email".into()), (Some("uq_code"), "code".into()), (Some("uq_ab"), "a,b".into()), (None, "a".into())]
+            [
+                (None, "email".into()),
+                (Some("uq_code"), "code".into()),
+                (Some("uq_ab"), "a,b".into()),
+                (None, "a".into())
+            ]
         );
-        let checks: Vec<_> = ddl.checks.iter().map(|c| (c.name.as_deref(), c.expr.as_str())).collect();
-        assert_eq!(checks, [(None, "price >= 0"), (Some("ck_ab"), "a < b AND ')' <> '('")]);
+        let checks: Vec<_> = ddl
+            .checks
+            .iter()
+            .map(|c| (c.name.as_deref(), c.expr.as_str()))
+            .collect();
+        assert_eq!(
+            checks,
+            [
+                (None, "price >= 0"),
+                (Some("ck_ab"), "a < b AND ')' <> '('")
+            ]
+        );
         let fks: Vec<_> = ddl
             .foreign_keys
             .iter()

@@ -78,9 +78,7 @@ pub fn sqlite(declared: &str) -> ColumnType {
     let lower = s.to_ascii_lowercase();
     let (head, args) = split_args(&lower);
     let mapped = match (head, args) {
-        ("real", Some(a)) | ("real_decimal", Some(a)) => {
-            format!("decimal({a})").parse().ok()
-        }
+        ("real", Some(a)) | ("real_decimal", Some(a)) => format!("decimal({a})").parse().ok(),
         ("real_decimal", None) => Some(ColumnType::Decimal(None)),
         ("real_money", _) | ("money", _) => Some(ColumnType::Money),
         ("datetime_text", None) | ("timestamp_text", None) => Some(ColumnType::Timestamp),
@@ -98,7 +96,10 @@ pub fn sqlite(declared: &str) -> ColumnType {
         _ => lower.parse::<ColumnType>().ok().filter(|t| {
             // Only plain names: `custom(...)`, `enum(...)` and arrays are
             // retort's notation, not SQLite's.
-            !matches!(t, ColumnType::Custom(_) | ColumnType::Enum(_) | ColumnType::Array(_))
+            !matches!(
+                t,
+                ColumnType::Custom(_) | ColumnType::Enum(_) | ColumnType::Array(_)
+            )
         }),
     };
     mapped.unwrap_or_else(|| ColumnType::Custom(s.to_owned()))
@@ -106,7 +107,9 @@ pub fn sqlite(declared: &str) -> ColumnType {
 
 fn portable_or_custom(s: &str) -> ColumnType {
     match s.parse::<ColumnType>() {
-        Ok(ColumnType::Custom(_) | ColumnType::Enum(_)) | Err(_) => ColumnType::Custom(s.to_owned()),
+        Ok(ColumnType::Custom(_) | ColumnType::Enum(_)) | Err(_) => {
+            ColumnType::Custom(s.to_owned())
+        }
         Ok(t) => t,
     }
 }
@@ -145,7 +148,10 @@ mod tests {
             ("timestamp with time zone", "timestamptz"),
             ("timestamp without time zone", "timestamp"),
             ("time without time zone", "time"),
-            ("timestamp(3) with time zone", "custom(timestamp(3) with time zone)"),
+            (
+                "timestamp(3) with time zone",
+                "custom(timestamp(3) with time zone)",
+            ),
             ("bytea", "blob"),
             ("text[]", "text[]"),
             ("character varying(10)[]", "varchar(10)[]"),

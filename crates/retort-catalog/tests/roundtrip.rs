@@ -8,13 +8,15 @@ use std::path::PathBuf;
 use common::*;
 use proptest::prelude::*;
 use retort_core::{
-    fk_name, unique_name, ColumnDefault, ColumnType, Dialect, EnumType, FkAction, ForeignKey,
-    Index, PrimaryKey, Schema, Unique, Value,
+    ColumnDefault, ColumnType, Dialect, EnumType, FkAction, ForeignKey, Index, PrimaryKey, Schema,
+    Unique, Value, fk_name, unique_name,
 };
 use retort_testing::TestDb;
 
 async fn round_trip(dialect: Dialect, label: &str, model: &Schema) -> bool {
-    let Some(db) = TestDb::create(dialect, label).await else { return false };
+    let Some(db) = TestDb::create(dialect, label).await else {
+        return false;
+    };
     build(&db, model).await;
     let read = read(&db).await;
     assert_same(dialect, model, &read.schema);
@@ -23,7 +25,9 @@ async fn round_trip(dialect: Dialect, label: &str, model: &Schema) -> bool {
 }
 
 fn fixture(name: &str) -> Schema {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .join(name);
     retort_entity::read_models(&[path], &retort_entity::ReadOptions::default())
         .unwrap_or_else(|e| panic!("fixture {name}: {e}"))
         .schema
@@ -36,11 +40,19 @@ fn fixture_for(name: &str, dialect: Dialect) -> Schema {
     if dialect != Dialect::Postgres {
         for t in s.tables.values_mut() {
             for c in &mut t.columns {
-                if matches!(c.ty, ColumnType::Array(_) | ColumnType::Inet | ColumnType::Cidr | ColumnType::MacAddr | ColumnType::Interval) {
+                if matches!(
+                    c.ty,
+                    ColumnType::Array(_)
+                        | ColumnType::Inet
+                        | ColumnType::Cidr
+                        | ColumnType::MacAddr
+                        | ColumnType::Interval
+                ) {
                     c.ty = ColumnType::Text;
                 }
                 // `gen_random_uuid()` is PostgreSQL's.
-                if matches!(&c.default, Some(ColumnDefault::Expr(e)) if e.contains("gen_random_uuid")) {
+                if matches!(&c.default, Some(ColumnDefault::Expr(e)) if e.contains("gen_random_uuid"))
+                {
                     c.default = None;
                 }
             }
@@ -54,7 +66,11 @@ async fn entity_fixtures_round_trip() {
     for name in ["blog/entity", "store/entity", "codegen/expanded"] {
         for dialect in Dialect::ALL {
             let model = fixture_for(name, dialect);
-            assert!(model.tables.len() >= 3, "{name}: {} tables", model.tables.len());
+            assert!(
+                model.tables.len() >= 3,
+                "{name}: {} tables",
+                model.tables.len()
+            );
             if !round_trip(dialect, "fixture", &model).await {
                 return;
             }
@@ -73,9 +89,18 @@ async fn every_type_round_trips() {
             columns.push(c);
         }
         let mut t = table("every_type", columns);
-        t.primary_key = Some(PrimaryKey { name: None, columns: vec!["id".into()] });
+        t.primary_key = Some(PrimaryKey {
+            name: None,
+            columns: vec!["id".into()],
+        });
         let mut model = schema(vec![t]);
-        model.enums.insert("mood".into(), EnumType { name: "mood".into(), values: vec!["sad".into(), "it's ok".into()] });
+        model.enums.insert(
+            "mood".into(),
+            EnumType {
+                name: "mood".into(),
+                values: vec!["sad".into(), "it's ok".into()],
+            },
+        );
         if !round_trip(dialect, "every_type", &model).await {
             return;
         }
@@ -84,15 +109,47 @@ async fn every_type_round_trips() {
 
 fn types_for(dialect: Dialect) -> Vec<&'static str> {
     let mut all = vec![
-        "tinyint", "smallint", "integer", "bigint", "tinyint unsigned", "smallint unsigned",
-        "integer unsigned", "bigint unsigned", "varchar", "varchar(40)", "char", "char(8)", "text",
-        "boolean", "decimal", "decimal(12,2)", "money", "real", "double", "date", "time",
-        "timestamp", "timestamptz", "json", "jsonb", "uuid", "blob", "binary(16)",
-        "varbinary(20)", "enum(mood)", "custom(bit(3))",
+        "tinyint",
+        "smallint",
+        "integer",
+        "bigint",
+        "tinyint unsigned",
+        "smallint unsigned",
+        "integer unsigned",
+        "bigint unsigned",
+        "varchar",
+        "varchar(40)",
+        "char",
+        "char(8)",
+        "text",
+        "boolean",
+        "decimal",
+        "decimal(12,2)",
+        "money",
+        "real",
+        "double",
+        "date",
+        "time",
+        "timestamp",
+        "timestamptz",
+        "json",
+        "jsonb",
+        "uuid",
+        "blob",
+        "binary(16)",
+        "varbinary(20)",
+        "enum(mood)",
+        "custom(bit(3))",
     ];
     match dialect {
         Dialect::Postgres => all.extend([
-            "interval", "inet", "cidr", "macaddr", "integer[]", "text[]", "enum(mood)[]",
+            "interval",
+            "inet",
+            "cidr",
+            "macaddr",
+            "integer[]",
+            "text[]",
+            "enum(mood)[]",
         ]),
         Dialect::Mysql => all.push("year"),
         Dialect::Sqlite => {}
@@ -105,10 +162,23 @@ fn types_for(dialect: Dialect) -> Vec<&'static str> {
 #[tokio::test]
 async fn keys_defaults_and_actions_round_trip() {
     for dialect in Dialect::ALL {
-        let mut parent = table("parent", vec![col("a", "integer"), col("b", "varchar(20)"), col("label", "varchar(40)")]);
-        parent.primary_key = Some(PrimaryKey { name: None, columns: vec!["a".into(), "b".into()] });
+        let mut parent = table(
+            "parent",
+            vec![
+                col("a", "integer"),
+                col("b", "varchar(20)"),
+                col("label", "varchar(40)"),
+            ],
+        );
+        parent.primary_key = Some(PrimaryKey {
+            name: None,
+            columns: vec!["a".into(), "b".into()],
+        });
         parent.comment = Some("the parent's table".into());
-        parent.uniques.push(Unique { name: unique_name("parent", &["label".into()]), columns: vec!["label".into()] });
+        parent.uniques.push(Unique {
+            name: unique_name("parent", &["label".into()]),
+            columns: vec!["label".into()],
+        });
 
         let mut id = col("id", "bigint");
         id.autoincrement = true;
@@ -121,7 +191,9 @@ async fn keys_defaults_and_actions_round_trip() {
         let mut zero = col("zero", "decimal(12,2)");
         zero.default = Some(ColumnDefault::Literal(Value::Float(0.0)));
         let mut s = col("s", "varchar(40)");
-        s.default = Some(ColumnDefault::Literal(Value::String("it's \"quoted\"".into())));
+        s.default = Some(ColumnDefault::Literal(Value::String(
+            "it's \"quoted\"".into(),
+        )));
         s.comment = Some("a string; with 'quotes'".into());
         let mut at = col("at", "timestamptz");
         at.default = Some(ColumnDefault::Expr("CURRENT_TIMESTAMP".into()));
@@ -133,11 +205,28 @@ async fn keys_defaults_and_actions_round_trip() {
         pb.nullable = true;
         let mut selfref = col("self_id", "bigint");
         selfref.nullable = true;
-        let mut child = table("child", vec![id, flag, n, price, zero, s, at, day, pa, pb, selfref]);
-        child.primary_key = Some(PrimaryKey { name: None, columns: vec!["id".into()] });
-        child.uniques.push(Unique { name: unique_name("child", &["n".into(), "s".into()]), columns: vec!["n".into(), "s".into()] });
-        child.indexes.push(Index { name: "ix_child_at_n".into(), columns: vec!["at".into(), "n".into()], unique: false });
-        child.indexes.push(Index { name: "ix_child_day".into(), columns: vec!["day".into()], unique: true });
+        let mut child = table(
+            "child",
+            vec![id, flag, n, price, zero, s, at, day, pa, pb, selfref],
+        );
+        child.primary_key = Some(PrimaryKey {
+            name: None,
+            columns: vec!["id".into()],
+        });
+        child.uniques.push(Unique {
+            name: unique_name("child", &["n".into(), "s".into()]),
+            columns: vec!["n".into(), "s".into()],
+        });
+        child.indexes.push(Index {
+            name: "ix_child_at_n".into(),
+            columns: vec!["at".into(), "n".into()],
+            unique: false,
+        });
+        child.indexes.push(Index {
+            name: "ix_child_day".into(),
+            columns: vec!["day".into()],
+            unique: true,
+        });
         child.foreign_keys.push(ForeignKey {
             name: fk_name("child", &["pa".into(), "pb".into()], "parent"),
             columns: vec!["pa".into(), "pb".into()],
@@ -165,7 +254,17 @@ async fn keys_defaults_and_actions_round_trip() {
 // Random schemas
 
 /// Types a key, unique or index may use on every backend.
-const KEY_TYPES: &[&str] = &["integer", "bigint", "smallint", "varchar(40)", "char(8)", "date", "timestamp", "boolean", "decimal(12,2)"];
+const KEY_TYPES: &[&str] = &[
+    "integer",
+    "bigint",
+    "smallint",
+    "varchar(40)",
+    "char(8)",
+    "date",
+    "timestamp",
+    "boolean",
+    "decimal(12,2)",
+];
 
 #[derive(Debug, Clone)]
 struct ColSpec {
@@ -188,9 +287,22 @@ struct TableSpec {
 }
 
 fn col_spec() -> impl Strategy<Value = ColSpec> {
-    (any::<usize>(), any::<bool>(), any::<bool>(), any::<bool>(), any::<u16>(), prop::bool::weighted(0.2)).prop_map(
-        |(ty, key_type, nullable, default, seed, comment)| ColSpec { ty, key_type, nullable, default, seed, comment },
+    (
+        any::<usize>(),
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        any::<u16>(),
+        prop::bool::weighted(0.2),
     )
+        .prop_map(|(ty, key_type, nullable, default, seed, comment)| ColSpec {
+            ty,
+            key_type,
+            nullable,
+            default,
+            seed,
+            comment,
+        })
 }
 
 fn table_spec() -> impl Strategy<Value = TableSpec> {
@@ -198,11 +310,21 @@ fn table_spec() -> impl Strategy<Value = TableSpec> {
         0u8..3,
         prop::collection::vec(col_spec(), 1..6),
         prop::collection::vec(prop::collection::vec(0usize..6, 1..3), 0..2),
-        prop::collection::vec((prop::collection::vec(0usize..6, 1..3), any::<bool>()), 0..3),
+        prop::collection::vec(
+            (prop::collection::vec(0usize..6, 1..3), any::<bool>()),
+            0..3,
+        ),
         prop::option::of((any::<usize>(), 0u8..5, 0u8..5, any::<bool>())),
         prop::bool::weighted(0.3),
     )
-        .prop_map(|(pk, cols, uniques, indexes, fk, comment)| TableSpec { pk, cols, uniques, indexes, fk, comment })
+        .prop_map(|(pk, cols, uniques, indexes, fk, comment)| TableSpec {
+            pk,
+            cols,
+            uniques,
+            indexes,
+            fk,
+            comment,
+        })
 }
 
 fn schema_spec() -> impl Strategy<Value = (Vec<TableSpec>, Vec<String>)> {
@@ -229,10 +351,19 @@ fn default_for(ty: &ColumnType, seed: u16, mood: &[String]) -> Option<ColumnDefa
     match ty {
         t if t.is_integer() => {
             let v = i64::from(seed % 1000);
-            let unsigned = matches!(t, T::TinyUnsigned | T::SmallUnsigned | T::Unsigned | T::BigUnsigned);
-            lit(Value::Int(if unsigned || seed % 2 == 0 { v % 100 } else { -(v % 100) }))
+            let unsigned = matches!(
+                t,
+                T::TinyUnsigned | T::SmallUnsigned | T::Unsigned | T::BigUnsigned
+            );
+            lit(Value::Int(if unsigned || seed % 2 == 0 {
+                v % 100
+            } else {
+                -(v % 100)
+            }))
         }
-        T::Varchar(_) | T::Char(_) | T::Text => lit(Value::String(words[seed as usize % words.len()].into())),
+        T::Varchar(_) | T::Char(_) | T::Text => {
+            lit(Value::String(words[seed as usize % words.len()].into()))
+        }
         T::Boolean => lit(Value::Bool(seed % 2 == 0)),
         T::Decimal(Some(_)) => lit(Value::Float(f64::from(seed % 10000) / 100.0)),
         T::Timestamp | T::TimestampTz => Some(ColumnDefault::Expr("CURRENT_TIMESTAMP".into())),
@@ -249,7 +380,13 @@ fn build_schema(dialect: Dialect, specs: &[TableSpec], mood: &[String]) -> Schem
     mood.sort();
     mood.dedup();
     let mut s = Schema::default();
-    s.enums.insert("mood".into(), EnumType { name: "mood".into(), values: mood.clone() });
+    s.enums.insert(
+        "mood".into(),
+        EnumType {
+            name: "mood".into(),
+            values: mood.clone(),
+        },
+    );
     for (ti, spec) in specs.iter().enumerate() {
         let name = format!("t{ti}");
         let mut t = table(&name, vec![]);
@@ -274,11 +411,18 @@ fn build_schema(dialect: Dialect, specs: &[TableSpec], mood: &[String]) -> Schem
                 vec!["k1".into(), "k2".into()]
             }
         };
-        t.primary_key = Some(PrimaryKey { name: None, columns: pk });
+        t.primary_key = Some(PrimaryKey {
+            name: None,
+            columns: pk,
+        });
         // Plain columns.
         let mut key_cols = Vec::new();
         for (ci, c) in spec.cols.iter().enumerate() {
-            let ty = if c.key_type { KEY_TYPES[c.ty % KEY_TYPES.len()] } else { all_types[c.ty % all_types.len()] };
+            let ty = if c.key_type {
+                KEY_TYPES[c.ty % KEY_TYPES.len()]
+            } else {
+                all_types[c.ty % all_types.len()]
+            };
             let mut column = col(&format!("c{ci}"), ty);
             column.nullable = c.nullable;
             if c.default {
@@ -296,7 +440,9 @@ fn build_schema(dialect: Dialect, specs: &[TableSpec], mood: &[String]) -> Schem
         let pick = |idx: &[usize]| -> Vec<String> {
             let mut cols: Vec<String> = Vec::new();
             for i in idx {
-                if let Some(c) = key_cols.get(i % key_cols.len().max(1)).filter(|_| !key_cols.is_empty())
+                if let Some(c) = key_cols
+                    .get(i % key_cols.len().max(1))
+                    .filter(|_| !key_cols.is_empty())
                     && !cols.contains(c)
                 {
                     cols.push(c.clone());
@@ -311,7 +457,10 @@ fn build_schema(dialect: Dialect, specs: &[TableSpec], mood: &[String]) -> Schem
                 continue;
             }
             seen.push(cols.clone());
-            t.uniques.push(Unique { name: unique_name(&name, &cols), columns: cols });
+            t.uniques.push(Unique {
+                name: unique_name(&name, &cols),
+                columns: cols,
+            });
         }
         for (ii, (idx, unique)) in spec.indexes.iter().enumerate() {
             let cols = pick(idx);
@@ -319,13 +468,21 @@ fn build_schema(dialect: Dialect, specs: &[TableSpec], mood: &[String]) -> Schem
                 continue;
             }
             seen.push(cols.clone());
-            t.indexes.push(Index { name: format!("ix_{name}_{ii}"), columns: cols, unique: *unique });
+            t.indexes.push(Index {
+                name: format!("ix_{name}_{ii}"),
+                columns: cols,
+                unique: *unique,
+            });
         }
         // A foreign key to an earlier table's key.
         if let Some((parent, del, upd, nullable)) = spec.fk
             && ti > 0
         {
-            let parent = s.tables.get(&format!("t{}", parent % ti)).expect("earlier table").clone();
+            let parent = s
+                .tables
+                .get(&format!("t{}", parent % ti))
+                .expect("earlier table")
+                .clone();
             let mut fk_cols = Vec::new();
             for pc in parent.pk_columns() {
                 let pcol = parent.column(pc).unwrap();
@@ -351,9 +508,15 @@ fn build_schema(dialect: Dialect, specs: &[TableSpec], mood: &[String]) -> Schem
 fn random_schemas_round_trip(dialect: Dialect) {
     let rt = tokio::runtime::Runtime::new().unwrap();
     // Skip (or fail under CI) once, before generating anything.
-    let Some(probe) = rt.block_on(TestDb::create(dialect, "random_probe")) else { return };
+    let Some(probe) = rt.block_on(TestDb::create(dialect, "random_probe")) else {
+        return;
+    };
     rt.block_on(probe.drop());
-    let config = ProptestConfig { cases: 12, max_shrink_iters: 64, ..ProptestConfig::default() };
+    let config = ProptestConfig {
+        cases: 12,
+        max_shrink_iters: 64,
+        ..ProptestConfig::default()
+    };
     proptest!(config, |((specs, mood) in schema_spec())| {
         let model = build_schema(dialect, &specs, &mood);
         rt.block_on(round_trip(dialect, "random", &model));

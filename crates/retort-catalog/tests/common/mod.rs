@@ -1,7 +1,7 @@
 //! Shared helpers of the database tests.
 #![allow(dead_code)]
 
-use retort_catalog::{normalize_for, read_schema, CatalogRead, ReadOptions};
+use retort_catalog::{CatalogRead, ReadOptions, normalize_for, read_schema};
 use retort_core::{Column, ColumnType, Dialect, Schema, Table};
 use retort_testing::TestDb;
 
@@ -10,7 +10,9 @@ pub async fn build(db: &TestDb, schema: &Schema) {
     let statements = retort_sql::render_schema(schema, db.dialect)
         .unwrap_or_else(|e| panic!("{}: render_schema failed: {e}", db.dialect));
     for s in statements {
-        db.execute(s.as_str()).await.unwrap_or_else(|e| panic!("{e}"));
+        db.execute(s.as_str())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
     }
 }
 
@@ -23,8 +25,16 @@ pub async fn read(db: &TestDb) -> CatalogRead {
 /// Asserts that `read` is `model` once both are normalized for the dialect,
 /// showing both as JSON when they differ.
 pub fn assert_same(dialect: Dialect, model: &Schema, read: &Schema) {
-    let want = normalize_for(dialect, model);
-    let got = normalize_for(dialect, read);
+    assert_same_json(
+        dialect,
+        &normalize_for(dialect, model),
+        &normalize_for(dialect, read),
+    );
+}
+
+/// Asserts that two schemas are equal, showing the first differing lines of
+/// their JSON.
+pub fn assert_same_json(dialect: Dialect, want: &Schema, got: &Schema) {
     if want != got {
         let w = serde_json::to_string_pretty(&want).unwrap();
         let g = serde_json::to_string_pretty(&got).unwrap();
