@@ -1,3 +1,87 @@
-pub fn run() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+//! The `retort` command line: parses arguments, loads `alembic.toml`, calls
+//! the library crates and prints. Data goes to stdout, errors and progress to
+//! stderr; exit codes are documented in [`error`].
+
+mod args;
+mod commands;
+mod config;
+mod display;
+pub mod error;
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Parser;
+use retort_script::{Direction, Script, ScriptError};
+
+use args::{Cli, Command, InspectSource};
+use config::Config;
+use error::CliError;
+
+/// Runs the command line and returns the process exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.code)
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<(), CliError> {
+    if let Command::Init { dir } = &cli.command {
+        return commands::init::run(dir.as_deref().unwrap_or(Path::new(".")));
+    }
+    let mut config = Config::discover(cli.config.as_deref())?;
+    if let Some(app) = &cli.app {
+        config = config.for_app(app)?;
+    }
+    if let Some(url) = cli.url {
+        config.url = Some(url);
+    }
+    let script = Script::load(&config.script_location).map_err(script_error)?;
+    match cli.command {
+        Command::Init { .. } => unreachable!("handled above"),
+        Command::Revision(args) => commands::revision::revision(&config, &script, args),
+        Command::Merge {
+            revisions,
+            message,
+            branch_label,
+            rev_id,
+        } => commands::revision::merge(&config, &script, &revisions, message, branch_label, rev_id),
+        Command::Upgrade(args) => commands::migrate::run(&config, &script, args, Direction::Up),
+        Command::Downgrade(args) => commands::migrate::run(&config, &script, args, Direction::Down),
+        Command::Stamp {
+            revisions,
+            offline,
+            purge,
+        } => commands::migrate::stamp(&config, &script, &revisions, &offline, purge),
+        Command::Heads { verbose } => commands::graph::heads(&script, verbose),
+        Command::Branches { verbose } => commands::graph::branches(&script, verbose),
+        Command::History { range, verbose } => {
+            commands::graph::history(&script, range.as_deref(), verbose)
+        }
+        Command::Show { revision } => commands::graph::show(&script, &revision),
+        Command::Inspect {
+            source: InspectSource::Revisions,
+            format,
+            dialect,
+        } => commands::inspect::revisions(&config, &script, format, dialect),
+        Command::Inspect {
+            source: InspectSource::Models,
+            format,
+            dialect,
+        } => commands::inspect::models(&config, format, dialect),
+    }
+}
+
+/// Problems with revision files and targets are user errors (exit 2).
+pub(crate) fn script_error(e: ScriptError) -> CliError {
+    CliError::user(e.to_string())
+}
+
+pub(crate) fn migrate_error(e: retort_migrate::MigrateError) -> CliError {
+    CliError::user(e.to_string())
 }

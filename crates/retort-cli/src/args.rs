@@ -1,0 +1,142 @@
+//! Command-line arguments (clap). Only this crate knows about clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use retort_core::Dialect;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "retort",
+    version,
+    about = "Alembic-style migrations for SeaORM applications",
+    after_help = "Exit codes: 0 success, 1 the answer is no (e.g. `check` found drift), 2 user error, 3 the database failed."
+)]
+pub struct Cli {
+    /// The config file (default: ./alembic.toml, or $RETORT_CONFIG).
+    #[arg(short = 'c', long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Database URL; overrides `url` in the config.
+    #[arg(long, global = true, value_name = "URL")]
+    pub url: Option<String>,
+    /// Work on the chain of `[apps.NAME]` instead of the main one.
+    #[arg(short = 'n', long = "name", global = true, value_name = "APP")]
+    pub app: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write `alembic.toml` and `migrations/versions/` into DIR (default: .).
+    Init { dir: Option<PathBuf> },
+    /// Write a new, empty revision file.
+    Revision(RevisionArgs),
+    /// Write a revision that joins several heads into one.
+    Merge {
+        /// Revisions to merge, or `heads` for all of them.
+        #[arg(required = true, num_args = 1..)]
+        revisions: Vec<String>,
+        #[arg(short, long)]
+        message: Option<String>,
+        #[arg(long = "branch-label")]
+        branch_label: Vec<String>,
+        #[arg(long = "rev-id")]
+        rev_id: Option<String>,
+    },
+    /// Upgrade to a later revision.
+    Upgrade(MigrateArgs),
+    /// Revert to an earlier revision.
+    Downgrade(MigrateArgs),
+    /// Set the version table to a revision without running anything.
+    Stamp {
+        /// The revision(s) to record, or `base` to clear.
+        #[arg(required = true, num_args = 1..)]
+        revisions: Vec<String>,
+        #[command(flatten)]
+        offline: OfflineArgs,
+        /// Delete every row of the version table first.
+        #[arg(long)]
+        purge: bool,
+    },
+    /// Show the current heads.
+    Heads {
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Show the revisions where the graph branches.
+    Branches {
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// List revisions, newest first.
+    History {
+        /// A range `[start]:[end]`, e.g. `base:head` or `-3:`.
+        #[arg(short = 'r', long = "rev-range")]
+        range: Option<String>,
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Show one revision.
+    Show { revision: String },
+    /// Show the schema one source describes.
+    Inspect {
+        source: InspectSource,
+        #[arg(long, value_enum, default_value_t = Format::Sql)]
+        format: Format,
+        /// Dialect of the DDL (default: the URL's).
+        #[arg(long)]
+        dialect: Option<Dialect>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct RevisionArgs {
+    #[arg(short, long)]
+    pub message: Option<String>,
+    /// The parent revision (default: the single head); `base` starts a new branch.
+    #[arg(long)]
+    pub head: Option<String>,
+    /// Allow `--head` to name a revision that is not a head.
+    #[arg(long)]
+    pub splice: bool,
+    #[arg(long = "branch-label")]
+    pub branch_label: Vec<String>,
+    #[arg(long = "depends-on")]
+    pub depends_on: Vec<String>,
+    /// Use this revision ID instead of a random one.
+    #[arg(long = "rev-id")]
+    pub rev_id: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// `head`, `heads`, `base`, `+N`, `-N`, `<rev>+N`, a unique prefix, `label@head`, or `from:to` with `--sql`.
+    pub target: String,
+    #[command(flatten)]
+    pub offline: OfflineArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct OfflineArgs {
+    /// Print the SQL script instead of running it; opens no connection.
+    #[arg(long)]
+    pub sql: bool,
+    /// Dialect of the `--sql` script (default: the URL's).
+    #[arg(long)]
+    pub dialect: Option<Dialect>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum InspectSource {
+    /// The schema the SeaORM entities in `[models] paths` describe (no database).
+    Models,
+    /// The schema the revision chain replays to (no database).
+    Revisions,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Sql,
+    Json,
+}

@@ -1,0 +1,126 @@
+//! `heads`, `branches`, `history`, `show`: where the graph stands. No database.
+
+use std::collections::HashSet;
+
+use retort_script::{Revision, Script};
+
+use crate::display;
+use crate::error::CliError;
+
+pub fn heads(script: &Script, verbose: bool) -> Result<(), CliError> {
+    for id in script.heads() {
+        let rev = script.get(id).expect("a head is a revision");
+        if verbose {
+            println!("{}", display::verbose(script, rev, false));
+        } else {
+            println!("{}{}", rev.id, display::status(script, rev));
+        }
+    }
+    Ok(())
+}
+
+pub fn branches(script: &Script, verbose: bool) -> Result<(), CliError> {
+    for id in script.branch_points() {
+        let rev = script.get(id).expect("a branch point is a revision");
+        if verbose {
+            println!("{}", display::verbose(script, rev, false));
+        } else {
+            println!("{}{}", rev.id, display::status(script, rev));
+        }
+        let pad = " ".repeat(rev.id.len());
+        for child in script.children(id) {
+            let c = script.get(child).expect("a child is a revision");
+            println!(
+                "{pad} -> {}{}, {}",
+                c.id,
+                display::status(script, c),
+                c.message.lines().next().unwrap_or("")
+            );
+        }
+    }
+    Ok(())
+}
+
+pub fn history(script: &Script, range: Option<&str>, verbose: bool) -> Result<(), CliError> {
+    let revs = select_range(script, range)?;
+    for rev in revs {
+        if verbose {
+            println!("{}", display::verbose(script, rev, false));
+        } else {
+            println!("{}", display::line(script, rev));
+        }
+    }
+    Ok(())
+}
+
+/// Revisions between `start` and `end` inclusive (Alembic's `-r start:end`), newest first.
+fn select_range<'a>(
+    script: &'a Script,
+    range: Option<&str>,
+) -> Result<Vec<&'a Revision>, CliError> {
+    let Some(range) = range else {
+        return Ok(script.history());
+    };
+    let Some((start, end)) = range.split_once(':') else {
+        return Err(
+            CliError::user(format!("history range `{range}` has no `:`"))
+                .hint("type `start:end`, e.g. `base:head`, `1f3a:`, or `:2b4d`"),
+        );
+    };
+    let resolve = |spec: &str, default: &str| -> Result<Vec<&'a Revision>, CliError> {
+        let spec = if spec.is_empty() { default } else { spec };
+        if spec == "current" {
+            return Err(
+                CliError::user("`current` in a history range needs a database")
+                    .hint("use revision ids, `base` or `heads`"),
+            );
+        }
+        script
+            .resolve(spec)
+            .map_err(|e| CliError::user(e.to_string()))
+    };
+    let upper = resolve(end, "heads")?;
+    let lower = resolve(start, "base")?;
+    // Ancestors of the upper bound, inclusive.
+    let mut below: HashSet<&str> = HashSet::new();
+    let mut stack: Vec<&str> = upper.iter().map(|r| r.id.as_str()).collect();
+    while let Some(id) = stack.pop() {
+        if below.insert(id)
+            && let Some(r) = script.get(id)
+        {
+            stack.extend(r.down_revisions.iter().map(String::as_str));
+        }
+    }
+    // Descendants of the lower bound, inclusive (everything when it is base).
+    let above: Option<HashSet<&str>> = (!lower.is_empty()).then(|| {
+        let mut seen = HashSet::new();
+        let mut stack: Vec<&str> = lower.iter().map(|r| r.id.as_str()).collect();
+        while let Some(id) = stack.pop() {
+            if seen.insert(id) {
+                stack.extend(script.children(id));
+            }
+        }
+        seen
+    });
+    Ok(script
+        .history()
+        .into_iter()
+        .filter(|r| {
+            below.contains(r.id.as_str())
+                && above.as_ref().is_none_or(|a| a.contains(r.id.as_str()))
+        })
+        .collect())
+}
+
+pub fn show(script: &Script, spec: &str) -> Result<(), CliError> {
+    let revs = script
+        .resolve(spec)
+        .map_err(|e| CliError::user(e.to_string()))?;
+    if revs.is_empty() {
+        return Err(CliError::user(format!("`{spec}` names no revision")));
+    }
+    for rev in revs {
+        print!("{}", display::verbose(script, rev, true));
+    }
+    Ok(())
+}

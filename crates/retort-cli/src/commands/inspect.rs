@@ -1,0 +1,66 @@
+//! `inspect models|revisions`: the schema a source describes.
+
+use retort_core::Schema;
+use retort_script::Script;
+
+use crate::args::Format;
+use crate::config::Config;
+use crate::error::CliError;
+
+pub fn revisions(
+    config: &Config,
+    script: &Script,
+    format: Format,
+    dialect: Option<retort_core::Dialect>,
+) -> Result<(), CliError> {
+    let heads: Vec<String> = script.heads().iter().map(|h| (*h).to_owned()).collect();
+    let schema = retort_migrate::schema_at(script, &heads).map_err(crate::migrate_error)?;
+    print_schema(config, &schema, format, dialect)
+}
+
+pub fn models(
+    config: &Config,
+    format: Format,
+    dialect: Option<retort_core::Dialect>,
+) -> Result<(), CliError> {
+    if config.models.paths.is_empty() {
+        return Err(
+            CliError::user("no entity sources: `[models] paths` is empty")
+                .hint("add `paths = [\"src/entity\"]` under `[models]` in alembic.toml"),
+        );
+    }
+    let options = retort_entity::ReadOptions {
+        types: config.models.types.clone(),
+        exclude_tables: config.models.exclude_tables.clone(),
+    };
+    let read = retort_entity::read_models(&config.models.paths, &options)
+        .map_err(|e| CliError::user(e.to_string()))?;
+    for w in &read.warnings {
+        eprintln!("warning: {w}");
+    }
+    print_schema(config, &read.schema, format, dialect)
+}
+
+pub fn print_schema(
+    config: &Config,
+    schema: &Schema,
+    format: Format,
+    dialect: Option<retort_core::Dialect>,
+) -> Result<(), CliError> {
+    match format {
+        Format::Json => {
+            let text =
+                serde_json::to_string_pretty(schema).map_err(|e| CliError::user(e.to_string()))?;
+            println!("{text}");
+        }
+        Format::Sql => {
+            let dialect = super::migrate::dialect(config, dialect)?;
+            let statements = retort_sql::render_schema(schema, dialect)
+                .map_err(|e| CliError::user(e.to_string()))?;
+            for s in statements {
+                println!("{};\n", s.as_str().trim_end().trim_end_matches(';'));
+            }
+        }
+    }
+    Ok(())
+}

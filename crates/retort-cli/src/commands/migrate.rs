@@ -1,0 +1,92 @@
+//! `upgrade`, `downgrade`, `stamp`.
+
+use retort_core::Dialect;
+use retort_migrate::{PlanOptions, build_plan, stamp_plan};
+use retort_script::{Direction, Script};
+
+use crate::args::{MigrateArgs, OfflineArgs};
+use crate::config::Config;
+use crate::error::CliError;
+
+/// The dialect of an offline script: `--dialect`, else the URL's.
+pub fn dialect(config: &Config, explicit: Option<Dialect>) -> Result<Dialect, CliError> {
+    if let Some(d) = explicit {
+        return Ok(d);
+    }
+    match &config.url {
+        Some(url) => Dialect::from_url(url).map_err(|e| {
+            CliError::user(format!(
+                "cannot tell the dialect of `{}`: {e}",
+                retort_core::redact_url(url)
+            ))
+            .hint("pass `--dialect postgres|mysql|sqlite`")
+        }),
+        None => Err(CliError::user("no database URL and no `--dialect`").hint(
+            "pass `--dialect postgres|mysql|sqlite`, `--url URL`, or set `url` in alembic.toml",
+        )),
+    }
+}
+
+fn options(config: &Config, offline: &OfflineArgs) -> Result<PlanOptions, CliError> {
+    Ok(PlanOptions {
+        dialect: dialect(config, offline.dialect)?,
+        version_table: config.version_table.clone(),
+        transaction_per_migration: config.transaction_per_migration,
+    })
+}
+
+fn require_offline(offline: &OfflineArgs, verb: &str) -> Result<(), CliError> {
+    if offline.sql {
+        return Ok(());
+    }
+    Err(CliError::user(format!(
+        "`{verb}` against a live database is not available in this build"
+    ))
+    .hint(format!(
+        "print the script with `retort {verb} ... --sql` and run it with your database client"
+    )))
+}
+
+pub fn run(
+    config: &Config,
+    script: &Script,
+    args: MigrateArgs,
+    direction: Direction,
+) -> Result<(), CliError> {
+    let verb = match direction {
+        Direction::Up => "upgrade",
+        Direction::Down => "downgrade",
+    };
+    require_offline(&args.offline, verb)?;
+    let options = options(config, &args.offline)?;
+    let plan = script
+        .offline_plan(direction, &args.target)
+        .map_err(|e| CliError::user(e.to_string()))?;
+    let sql = build_plan(script, &plan, &options).map_err(crate::migrate_error)?;
+    print!("{}", sql.to_script());
+    Ok(())
+}
+
+pub fn stamp(
+    config: &Config,
+    script: &Script,
+    revisions: &[String],
+    offline: &OfflineArgs,
+    purge: bool,
+) -> Result<(), CliError> {
+    require_offline(offline, "stamp")?;
+    let options = options(config, offline)?;
+    let mut ids = Vec::new();
+    for spec in revisions {
+        for rev in script
+            .resolve(spec)
+            .map_err(|e| CliError::user(e.to_string()))?
+        {
+            ids.push(rev.id.clone());
+        }
+    }
+    // Offline there is no version table to read: stamping starts from empty.
+    let plan = stamp_plan(&[], &ids, purge, &options);
+    print!("{}", plan.to_script());
+    Ok(())
+}

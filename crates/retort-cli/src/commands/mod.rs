@@ -1,0 +1,7 @@
+//! One file per subcommand family.
+
+pub mod graph;
+pub mod init;
+pub mod inspect;
+pub mod migrate;
+pub mod revision;

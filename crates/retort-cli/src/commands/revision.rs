@@ -1,0 +1,49 @@
+//! `revision` and `merge`: new revision files.
+
+use retort_script::{NewRevision, Revision, Script, generate_revision, merge_with};
+
+use crate::args::RevisionArgs;
+use crate::config::Config;
+use crate::error::CliError;
+
+fn announce(rev: &Revision) {
+    eprintln!("Generating {} ... done", rev.path.display());
+    println!("{}", rev.id);
+}
+
+pub fn revision(config: &Config, script: &Script, args: RevisionArgs) -> Result<(), CliError> {
+    let new = NewRevision {
+        message: args.message.unwrap_or_default(),
+        head: args.head,
+        splice: args.splice,
+        branch_labels: args.branch_label,
+        depends_on: args.depends_on,
+        rev_id: args.rev_id,
+        file_template: Some(config.file_template.clone()),
+        ..NewRevision::default()
+    };
+    let rev = generate_revision(script, new).map_err(crate::script_error)?;
+    announce(&rev);
+    Ok(())
+}
+
+pub fn merge(
+    config: &Config,
+    script: &Script,
+    revisions: &[String],
+    message: Option<String>,
+    branch_labels: Vec<String>,
+    rev_id: Option<String>,
+) -> Result<(), CliError> {
+    let specs: Vec<&str> = revisions.iter().map(String::as_str).collect();
+    let new = NewRevision {
+        message: message.unwrap_or_default(),
+        branch_labels,
+        rev_id,
+        file_template: Some(config.file_template.clone()),
+        ..NewRevision::default()
+    };
+    let rev = merge_with(script, &specs, new).map_err(crate::script_error)?;
+    announce(&rev);
+    Ok(())
+}

@@ -1,0 +1,239 @@
+use std::collections::HashSet;
+
+use retort_core::{Dialect, Operation, Schema, apply};
+use retort_script::{Direction, Plan, Script, VersionChange};
+use retort_sql::{
+    Sql, render, version_delete, version_insert, version_table_create, version_update,
+};
+
+use crate::MigrateError;
+
+/// Settings that shape a plan.
+#[derive(Debug, Clone)]
+pub struct PlanOptions {
+    pub dialect: Dialect,
+    pub version_table: String,
+    /// One transaction per revision (true) or one for the whole run.
+    pub transaction_per_migration: bool,
+}
+
+/// Every statement of a run, grouped by revision.
+#[derive(Debug, Clone)]
+pub struct SqlPlan {
+    pub options: PlanOptions,
+    pub direction: Direction,
+    /// `CREATE TABLE IF NOT EXISTS` of the version table, for upgrades and stamps.
+    pub setup: Vec<Sql>,
+    pub steps: Vec<SqlStep>,
+    pub heads_before: Vec<String>,
+    pub heads_after: Vec<String>,
+}
+
+/// One revision's statements: its operations, then its version-table changes.
+#[derive(Debug, Clone)]
+pub struct SqlStep {
+    pub revision: String,
+    pub message: String,
+    pub direction: Direction,
+    /// The revision's parents (up) or the revision it returns to (down), for display.
+    pub label: String,
+    pub statements: Vec<Sql>,
+    pub version: Vec<Sql>,
+    /// SQLite rebuilds a table: foreign keys go off around the transaction.
+    pub rebuilds_table: bool,
+}
+
+impl SqlStep {
+    /// The operations then the version-table statements.
+    pub fn all_statements(&self) -> impl Iterator<Item = &Sql> {
+        self.statements.iter().chain(&self.version)
+    }
+}
+
+/// The schema a database whose version table holds `heads` has: every
+/// revision up to them, replayed in order.
+pub fn schema_at(script: &Script, heads: &[String]) -> Result<Schema, MigrateError> {
+    let mut needed = HashSet::new();
+    let mut stack: Vec<String> = heads.to_vec();
+    while let Some(id) = stack.pop() {
+        let rev = script
+            .get(&id)
+            .ok_or_else(|| MigrateError::UnknownRevision(id.clone()))?;
+        if needed.insert(rev.id.clone()) {
+            stack.extend(rev.down_revisions.iter().cloned());
+            for dep in &rev.depends_on {
+                // depends_on may name a branch label; resolve it through the graph.
+                match script.resolve_one(dep) {
+                    Ok(r) => stack.push(r.id.clone()),
+                    Err(_) => stack.push(dep.clone()),
+                }
+            }
+        }
+    }
+    let mut schema = Schema::default();
+    for rev in script
+        .topological()
+        .into_iter()
+        .filter(|r| needed.contains(&r.id))
+    {
+        replay(&mut schema, &rev.id, "upgrade", &rev.upgrade)?;
+    }
+    Ok(schema)
+}
+
+fn replay(
+    schema: &mut Schema,
+    revision: &str,
+    direction: &'static str,
+    ops: &[Operation],
+) -> Result<(), MigrateError> {
+    for (i, op) in ops.iter().enumerate() {
+        apply(schema, op).map_err(|source| MigrateError::Replay {
+            revision: revision.to_owned(),
+            direction,
+            index: i + 1,
+            op: op.kind(),
+            source: Box::new(source),
+        })?;
+    }
+    Ok(())
+}
+
+/// Renders every step of `plan` for the dialect, from the schema the
+/// revisions before it replay to.
+pub fn build_plan(
+    script: &Script,
+    plan: &Plan,
+    options: &PlanOptions,
+) -> Result<SqlPlan, MigrateError> {
+    let mut schema = schema_at(script, &plan.heads_before)?;
+    let mut steps = Vec::with_capacity(plan.steps.len());
+    for step in &plan.steps {
+        let rev = script
+            .get(&step.revision)
+            .ok_or_else(|| MigrateError::UnknownRevision(step.revision.clone()))?;
+        let (ops, direction) = match step.direction {
+            Direction::Up => (&rev.upgrade, "upgrade"),
+            Direction::Down => (&rev.downgrade, "downgrade"),
+        };
+        let mut statements = Vec::new();
+        let mut rebuilds_table = false;
+        for (i, op) in ops.iter().enumerate() {
+            if let Operation::Irreversible { reason } = op {
+                return Err(MigrateError::Irreversible {
+                    revision: rev.id.clone(),
+                    reason: reason.clone(),
+                });
+            }
+            let rendered =
+                render(op, &schema, options.dialect).map_err(|source| MigrateError::Render {
+                    revision: rev.id.clone(),
+                    direction,
+                    index: i + 1,
+                    op: op.kind(),
+                    source: Box::new(source),
+                })?;
+            rebuilds_table |= rendered.rebuilds_table;
+            statements.extend(rendered.statements);
+            replay(&mut schema, &rev.id, direction, std::slice::from_ref(op))?;
+        }
+        let label = match step.direction {
+            Direction::Up if rev.down_revisions.is_empty() => format!(" -> {}", rev.id),
+            Direction::Up => format!("{} -> {}", rev.down_revisions.join(", "), rev.id),
+            Direction::Down if rev.down_revisions.is_empty() => format!("{} -> ", rev.id),
+            Direction::Down => format!("{} -> {}", rev.id, rev.down_revisions.join(", ")),
+        };
+        steps.push(SqlStep {
+            revision: rev.id.clone(),
+            message: rev.message.clone(),
+            direction: step.direction,
+            label,
+            statements,
+            version: version_sql(options, &step.version),
+            rebuilds_table,
+        });
+    }
+    let setup = match plan.direction {
+        Direction::Up => vec![version_table_create(
+            options.dialect,
+            &options.version_table,
+        )],
+        Direction::Down => Vec::new(),
+    };
+    Ok(SqlPlan {
+        options: options.clone(),
+        direction: plan.direction,
+        setup,
+        steps,
+        heads_before: plan.heads_before.clone(),
+        heads_after: plan.heads_after.clone(),
+    })
+}
+
+fn version_sql(options: &PlanOptions, changes: &[VersionChange]) -> Vec<Sql> {
+    let (d, t) = (options.dialect, options.version_table.as_str());
+    changes
+        .iter()
+        .map(|c| match c {
+            VersionChange::Insert(rev) => version_insert(d, t, rev),
+            VersionChange::Update { from, to } => version_update(d, t, from, to),
+            VersionChange::Delete(rev) => version_delete(d, t, rev),
+        })
+        .collect()
+}
+
+/// `stamp`: set the version table to `revisions` without running anything.
+/// `purge` deletes every row first; otherwise rows in `current` are replaced.
+pub fn stamp_plan(
+    current: &[String],
+    revisions: &[String],
+    purge: bool,
+    options: &PlanOptions,
+) -> SqlPlan {
+    let (d, t) = (options.dialect, options.version_table.as_str());
+    let mut version = Vec::new();
+    if purge {
+        version.push(retort_sql::version_delete_all(d, t));
+    } else {
+        version.extend(
+            current
+                .iter()
+                .filter(|c| !revisions.contains(c))
+                .map(|c| version_delete(d, t, c)),
+        );
+    }
+    let keep: Vec<&String> = if purge {
+        Vec::new()
+    } else {
+        current.iter().collect()
+    };
+    version.extend(
+        revisions
+            .iter()
+            .filter(|r| !keep.contains(r))
+            .map(|r| version_insert(d, t, r)),
+    );
+    SqlPlan {
+        options: options.clone(),
+        direction: Direction::Up,
+        setup: vec![version_table_create(d, t)],
+        steps: vec![SqlStep {
+            revision: revisions.join(", "),
+            message: "stamp".into(),
+            direction: Direction::Up,
+            label: format!(
+                "stamp {}",
+                if revisions.is_empty() {
+                    "base".to_owned()
+                } else {
+                    revisions.join(", ")
+                }
+            ),
+            statements: Vec::new(),
+            version,
+            rebuilds_table: false,
+        }],
+        heads_before: current.to_vec(),
+        heads_after: revisions.to_vec(),
+    }
+}

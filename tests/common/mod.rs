@@ -1,0 +1,79 @@
+//! Helpers for end-to-end tests of the `retort` binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root (the example project lives there).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `retort ARGS` in `dir` with a clean config environment.
+pub fn retort(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_retort"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RETORT_CONFIG")
+        .env_remove("DATABASE_URL")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run retort")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Runs and requires exit 0; returns stdout.
+pub fn ok(dir: &Path, args: &[&str]) -> String {
+    let o = retort(dir, args);
+    assert!(
+        o.status.success(),
+        "retort {args:?} failed with {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status.code(),
+        stdout(&o),
+        stderr(&o)
+    );
+    stdout(&o)
+}
+
+/// Runs and requires exit `code`; returns stderr.
+pub fn fails(dir: &Path, args: &[&str], code: i32) -> String {
+    let o = retort(dir, args);
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "retort {args:?}: expected exit {code}\nstdout:\n{}\nstderr:\n{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    stderr(&o)
+}
+
+/// A project in a temp dir with `alembic.toml` and `migrations/versions/`.
+pub fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    ok(dir.path(), &["init"]);
+    dir
+}
+
+pub fn write_revision(dir: &Path, file: &str, text: &str) {
+    fs_err::write(dir.join("migrations/versions").join(file), text).unwrap();
+}
+
+/// Rows of the version table, sorted.
+pub async fn versions(db: &retort_testing::TestDb) -> Vec<String> {
+    let mut v: Vec<String> = db
+        .query_strings("SELECT version_num FROM alembic_version")
+        .await
+        .into_iter()
+        .map(|r| r[0].clone().unwrap())
+        .collect();
+    v.sort();
+    v
+}

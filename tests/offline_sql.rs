@@ -1,0 +1,261 @@
+//! `upgrade --sql` and `downgrade --sql` scripts, executed as printed on real
+//! PostgreSQL, MariaDB and SQLite databases.
+
+mod common;
+use common::*;
+use retort_testing::{Dialect, test_db};
+
+const EXAMPLE_TABLES: [&str; 6] = [
+    "alembic_version",
+    "media",
+    "post_tag",
+    "posts",
+    "tags",
+    "users",
+];
+
+async fn example_round_trip(dialect: Dialect) {
+    let db = test_db!(dialect, "example_sql");
+    let root = repo_root();
+    let d = dialect.name();
+    let up = ok(&root, &["upgrade", "head", "--sql", "--dialect", d]);
+    assert_eq!(up.contains("BEGIN;"), dialect.transactional_ddl(), "{up}");
+    assert_eq!(up.contains("COMMIT;"), dialect.transactional_ddl(), "{up}");
+    db.execute_script(&up)
+        .await
+        .unwrap_or_else(|e| panic!("{d} rejected the upgrade script: {e}\n{up}"));
+    assert_eq!(db.tables().await, EXAMPLE_TABLES);
+    assert_eq!(versions(&db).await, ["3c5e7a9b1d24"]);
+    let tags = db
+        .query_strings("SELECT name FROM tags ORDER BY name")
+        .await;
+    assert_eq!(
+        tags,
+        [[Some("databases".to_owned())], [Some("rust".to_owned())]]
+    );
+
+    // Part of the way down, then the rest.
+    let down1 = ok(
+        &root,
+        &["downgrade", "head:1f3a5c7e9b20", "--sql", "--dialect", d],
+    );
+    db.execute_script(&down1)
+        .await
+        .unwrap_or_else(|e| panic!("{d}: {e}\n{down1}"));
+    assert_eq!(db.tables().await, ["alembic_version", "posts", "users"]);
+    assert_eq!(versions(&db).await, ["1f3a5c7e9b20"]);
+    let down2 = ok(
+        &root,
+        &["downgrade", "1f3a5c7e9b20:base", "--sql", "--dialect", d],
+    );
+    db.execute_script(&down2)
+        .await
+        .unwrap_or_else(|e| panic!("{d}: {e}\n{down2}"));
+    assert_eq!(db.tables().await, ["alembic_version"]);
+    assert!(versions(&db).await.is_empty());
+
+    // The whole way back up from base, then `head:base` at once.
+    db.execute_script(&up).await.unwrap();
+    let down = ok(&root, &["downgrade", "head:base", "--sql", "--dialect", d]);
+    db.execute_script(&down)
+        .await
+        .unwrap_or_else(|e| panic!("{d}: {e}\n{down}"));
+    assert_eq!(db.tables().await, ["alembic_version"]);
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn example_postgres() {
+    example_round_trip(Dialect::Postgres).await;
+}
+
+#[tokio::test]
+async fn example_mysql() {
+    example_round_trip(Dialect::Mysql).await;
+}
+
+#[tokio::test]
+async fn example_sqlite() {
+    example_round_trip(Dialect::Sqlite).await;
+}
+
+fn rev(id: &str, down: &[&str], table: &str) -> String {
+    let down = match down {
+        [] => String::new(),
+        [one] => format!("down_revision = \"{one}\"\n"),
+        many => format!(
+            "down_revision = [{}]\n",
+            many.iter()
+                .map(|d| format!("\"{d}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let ops = if table.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "[[upgrade]]\nop = \"create_table\"\ntable = \"{table}\"\ncolumns = [{{ name = \"id\", type = \"integer\", primary_key = true }}]\n\n[[downgrade]]\nop = \"drop_table\"\ntable = \"{table}\"\n"
+        )
+    };
+    format!("revision = \"{id}\"\n{down}message = \"{id}\"\n\n{ops}")
+}
+
+/// A branch and a merge: the version table follows Alembic's rows through
+/// the scripts, and the merged script builds every branch's tables.
+async fn branches_and_merge(dialect: Dialect) {
+    let db = test_db!(dialect, "merge_sql");
+    let p = project();
+    let d = p.path();
+    write_revision(d, "a.toml", &rev("aaaaaaaaaaaa", &[], "t_a"));
+    write_revision(d, "b.toml", &rev("bbbbbbbbbbbb", &["aaaaaaaaaaaa"], "t_b"));
+    write_revision(d, "c.toml", &rev("cccccccccccc", &["aaaaaaaaaaaa"], "t_c"));
+    let dn = dialect.name();
+
+    let up = ok(d, &["upgrade", "heads", "--sql", "--dialect", dn]);
+    db.execute_script(&up)
+        .await
+        .unwrap_or_else(|e| panic!("{dn}: {e}\n{up}"));
+    assert_eq!(db.tables().await, ["alembic_version", "t_a", "t_b", "t_c"]);
+    assert_eq!(versions(&db).await, ["bbbbbbbbbbbb", "cccccccccccc"]);
+
+    write_revision(
+        d,
+        "m.toml",
+        &rev("dddddddddddd", &["bbbbbbbbbbbb", "cccccccccccc"], "t_m"),
+    );
+    let merge = ok(
+        d,
+        &[
+            "upgrade",
+            "bbbbbbbbbbbb,cccccccccccc:head",
+            "--sql",
+            "--dialect",
+            dn,
+        ],
+    );
+    db.execute_script(&merge)
+        .await
+        .unwrap_or_else(|e| panic!("{dn}: {e}\n{merge}"));
+    assert_eq!(versions(&db).await, ["dddddddddddd"]);
+    assert_eq!(
+        db.tables().await,
+        ["alembic_version", "t_a", "t_b", "t_c", "t_m"]
+    );
+
+    // Down through the merge: back to two heads, then to base.
+    let unmerge = ok(
+        d,
+        &[
+            "downgrade",
+            "dddddddddddd:bbbbbbbbbbbb",
+            "--sql",
+            "--dialect",
+            dn,
+        ],
+    );
+    db.execute_script(&unmerge)
+        .await
+        .unwrap_or_else(|e| panic!("{dn}: {e}\n{unmerge}"));
+    assert_eq!(versions(&db).await, ["bbbbbbbbbbbb", "cccccccccccc"]);
+    assert_eq!(db.tables().await, ["alembic_version", "t_a", "t_b", "t_c"]);
+
+    // From the two heads the database has now:
+    let down = ok(
+        d,
+        &[
+            "downgrade",
+            "bbbbbbbbbbbb,cccccccccccc:base",
+            "--sql",
+            "--dialect",
+            dn,
+        ],
+    );
+    db.execute_script(&down)
+        .await
+        .unwrap_or_else(|e| panic!("{dn}: {e}\n{down}"));
+    assert_eq!(db.tables().await, ["alembic_version"]);
+    assert!(versions(&db).await.is_empty());
+
+    // From base, one script to the merge leaves one row.
+    let full = ok(d, &["upgrade", "head", "--sql", "--dialect", dn]);
+    db.execute_script(&full)
+        .await
+        .unwrap_or_else(|e| panic!("{dn}: {e}\n{full}"));
+    assert_eq!(versions(&db).await, ["dddddddddddd"]);
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn merge_postgres() {
+    branches_and_merge(Dialect::Postgres).await;
+}
+
+#[tokio::test]
+async fn merge_mysql() {
+    branches_and_merge(Dialect::Mysql).await;
+}
+
+#[tokio::test]
+async fn merge_sqlite() {
+    branches_and_merge(Dialect::Sqlite).await;
+}
+
+#[test]
+fn sql_needs_a_dialect_or_url_and_opens_no_connection() {
+    let p = project();
+    let d = p.path();
+    write_revision(d, "a.toml", &rev("aaaaaaaaaaaa", &[], "t_a"));
+    // The init template's URL is sqlite: the dialect comes from it.
+    let s = ok(d, &["upgrade", "head", "--sql"]);
+    assert!(s.contains("CREATE TABLE"), "{s}");
+    // An unreachable server: --sql never connects, so it still works, and the password stays hidden.
+    let s = ok(
+        d,
+        &[
+            "--url",
+            "postgres://u:hunter2@192.0.2.1:1/db",
+            "upgrade",
+            "head",
+            "--sql",
+        ],
+    );
+    assert!(s.contains("BEGIN;") && !s.contains("hunter2"), "{s}");
+    let e = fails(
+        d,
+        &[
+            "--url",
+            "oracle://u:hunter2@h/db",
+            "upgrade",
+            "head",
+            "--sql",
+        ],
+        2,
+    );
+    assert!(
+        e.contains("oracle://u:***@h/db") && !e.contains("hunter2"),
+        "{e}"
+    );
+}
+
+#[test]
+fn irreversible_downgrade_stops_with_an_error() {
+    let p = project();
+    let d = p.path();
+    write_revision(
+        d,
+        "a.toml",
+        "revision = \"aaaaaaaaaaaa\"\nmessage = \"a\"\n[[upgrade]]\nop = \"execute\"\nsql = \"SELECT 1\"\n[[downgrade]]\nop = \"irreversible\"\nreason = \"data was rewritten\"\n",
+    );
+    let e = fails(
+        d,
+        &["downgrade", "head:base", "--sql", "--dialect", "postgres"],
+        2,
+    );
+    assert!(
+        e.contains("aaaaaaaaaaaa")
+            && e.contains("irreversible")
+            && e.contains("data was rewritten"),
+        "{e}"
+    );
+}
