@@ -5,6 +5,9 @@ use retort_catalog::{CatalogRead, ReadOptions, normalize_for, read_schema};
 use retort_core::{Column, ColumnType, Dialect, Schema, Table};
 use retort_testing::TestDb;
 
+mod generated;
+pub use generated::generated_schema;
+
 /// Renders `schema` with `retort_sql::render_schema` and runs the DDL.
 pub async fn build(db: &TestDb, schema: &Schema) {
     let statements = retort_sql::render_schema(schema, db.dialect)
@@ -69,4 +72,24 @@ pub fn schema(tables: Vec<Table>) -> Schema {
         s.tables.insert(t.name.clone(), t);
     }
     s
+}
+
+/// [`build`] for big schemas: the DDL sent as scripts of a few hundred
+/// statements (in one transaction on SQLite).
+pub async fn build_fast(db: &TestDb, schema: &Schema) {
+    let statements = retort_sql::render_schema(schema, db.dialect)
+        .unwrap_or_else(|e| panic!("{}: render_schema failed: {e}", db.dialect));
+    let texts: Vec<String> = statements
+        .iter()
+        .map(|s| s.as_str().trim_end().trim_end_matches(';').to_owned())
+        .collect();
+    for chunk in texts.chunks(500) {
+        let mut script = chunk.join(";\n");
+        if db.dialect == Dialect::Sqlite {
+            script = format!("BEGIN;\n{script};\nCOMMIT");
+        }
+        db.execute_script(&script)
+            .await
+            .unwrap_or_else(|e| panic!("{}", &e[..e.len().min(2000)]));
+    }
 }
