@@ -48,6 +48,31 @@ pub enum Command {
     Upgrade(MigrateArgs),
     /// Revert to an earlier revision.
     Downgrade(MigrateArgs),
+    /// Show the revision(s) the database is at.
+    Current {
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Every revision with Ran?, batch and when it was applied.
+    Status {
+        #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+        format: OutputFormat,
+    },
+    /// Undo the last batch of revisions, or the last N with `--steps`.
+    Rollback {
+        #[arg(long)]
+        steps: Option<usize>,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Drop everything retort manages and upgrade to head.
+    Fresh {
+        /// Required: this drops tables and their data.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        run: RunArgs,
+    },
     /// Set the version table to a revision without running anything.
     Stamp {
         /// The revision(s) to record, or `base` to clear.
@@ -58,6 +83,8 @@ pub enum Command {
         /// Delete every row of the version table first.
         #[arg(long)]
         purge: bool,
+        #[command(flatten)]
+        run: RunArgs,
     },
     /// Show the current heads.
     Heads {
@@ -76,6 +103,9 @@ pub enum Command {
         range: Option<String>,
         #[arg(short, long)]
         verbose: bool,
+        /// Mark the revisions the database is at (connects to it).
+        #[arg(short = 'i', long = "indicate-current")]
+        indicate_current: bool,
     },
     /// Show one revision.
     Show { revision: String },
@@ -115,6 +145,19 @@ pub struct MigrateArgs {
     pub target: String,
     #[command(flatten)]
     pub offline: OfflineArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// Options of runs against a live database.
+#[derive(Debug, Args, Clone)]
+pub struct RunArgs {
+    /// Run even though an applied revision's file changed since.
+    #[arg(long = "allow-changed")]
+    pub allow_changed: bool,
+    /// Seconds to wait for another run's lock (default: `lock_timeout` in the config, else 60).
+    #[arg(long = "lock-timeout", value_name = "SECS")]
+    pub lock_timeout: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -133,6 +176,12 @@ pub enum InspectSource {
     Models,
     /// The schema the revision chain replays to (no database).
     Revisions,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

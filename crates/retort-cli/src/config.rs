@@ -19,6 +19,8 @@ pub struct Config {
     pub version_table: String,
     pub file_template: String,
     pub transaction_per_migration: bool,
+    /// Seconds to wait for another run's lock.
+    pub lock_timeout: u64,
     pub models: Models,
     pub apps: BTreeMap<String, AppConfig>,
 }
@@ -56,6 +58,7 @@ struct RawAlembic {
     version_table: Option<String>,
     file_template: Option<String>,
     transaction_per_migration: Option<bool>,
+    lock_timeout: Option<u64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -169,6 +172,7 @@ impl Config {
                 .file_template
                 .unwrap_or_else(|| DEFAULT_FILE_TEMPLATE.into()),
             transaction_per_migration: a.transaction_per_migration.unwrap_or(true),
+            lock_timeout: a.lock_timeout.unwrap_or(60),
             models: Models {
                 paths,
                 exclude_tables: raw.models.exclude_tables,

@@ -51,17 +51,33 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             branch_label,
             rev_id,
         } => commands::revision::merge(&config, &script, &revisions, message, branch_label, rev_id),
-        Command::Upgrade(args) => commands::migrate::run(&config, &script, args, Direction::Up),
-        Command::Downgrade(args) => commands::migrate::run(&config, &script, args, Direction::Down),
+        Command::Upgrade(args) => commands::migrate::run(&config, script, args, Direction::Up),
+        Command::Downgrade(args) => commands::migrate::run(&config, script, args, Direction::Down),
         Command::Stamp {
             revisions,
             offline,
             purge,
-        } => commands::migrate::stamp(&config, &script, &revisions, &offline, purge),
+            run,
+        } => commands::migrate::stamp(&config, script, &revisions, &offline, purge, &run),
+        Command::Current { verbose } => commands::online::current(&config, script, verbose),
+        Command::Status { format } => commands::online::status(&config, script, format),
+        Command::Rollback { steps, run } => {
+            commands::online::rollback(&config, script, steps, &run)
+        }
+        Command::Fresh { force, run } => commands::online::fresh(&config, script, force, &run),
         Command::Heads { verbose } => commands::graph::heads(&script, verbose),
         Command::Branches { verbose } => commands::graph::branches(&script, verbose),
-        Command::History { range, verbose } => {
-            commands::graph::history(&script, range.as_deref(), verbose)
+        Command::History {
+            range,
+            verbose,
+            indicate_current,
+        } => {
+            let current = if indicate_current {
+                commands::online::current_heads(&config, script.clone())?
+            } else {
+                Vec::new()
+            };
+            commands::graph::history(&script, range.as_deref(), verbose, &current)
         }
         Command::Show { revision } => commands::graph::show(&script, &revision),
         Command::Inspect {

@@ -1,5 +1,5 @@
 use retort_core::ReplayError;
-use retort_script::TargetError;
+use retort_script::{ScriptError, TargetError};
 use retort_sql::RenderError;
 
 #[derive(Debug, thiserror::Error)]
@@ -7,6 +7,8 @@ use retort_sql::RenderError;
 pub enum MigrateError {
     #[error(transparent)]
     Target(#[from] TargetError),
+    #[error(transparent)]
+    Script(#[from] ScriptError),
     #[error(
         "revision `{revision}` cannot be rendered ({direction} step {index}, `{op}`): {source}"
     )]
@@ -36,4 +38,70 @@ pub enum MigrateError {
     },
     #[error("unknown revision `{0}`")]
     UnknownRevision(String),
+    #[error("`{url}` is not a database URL: {message}")]
+    BadUrl { url: String, message: String },
+    #[error("cannot connect to `{url}`: {message}")]
+    Connect { url: String, message: String },
+    #[error("the database failed while {doing}: {message}")]
+    Database { doing: String, message: String },
+    #[error(
+        "another retort run holds the migration lock; gave up after {seconds} s\nhint: wait for the other run to finish, or raise `lock_timeout`"
+    )]
+    LockTimeout { seconds: u64 },
+    #[error("revision `{}` failed at statement {} of {}; nothing of it was kept, the database is at {previous}{}", .failure.revision, .failure.index, .failure.total, .failure.details())]
+    StepRolledBack {
+        failure: Box<StepFailure>,
+        previous: String,
+    },
+    #[error("revision `{}` failed at statement {} of {} and MySQL cannot roll back DDL: the database is half-migrated{}\n  already ran: {done}\nhint: undo or finish what ran by hand, then `retort stamp REV` with the revision the database is at; the next run refuses until then", .failure.revision, .failure.index, .failure.total, .failure.details())]
+    StepPartial {
+        failure: Box<StepFailure>,
+        done: String,
+    },
+    #[error("revision `{}` is recorded as failed at statement {} of {}{}\nhint: fix the database by hand, then `retort stamp REV` with the revision it is at; `stamp` clears the failure", .0.revision, .0.index, .0.total, .0.details())]
+    FailedState(Box<StepFailure>),
+    #[error("revision(s) changed after they were applied: {}\nhint: revert the edit, or run with `--allow-changed` if the change is deliberate", .revisions.join(", "))]
+    Changed { revisions: Vec<String> },
+    #[error(
+        "revision `{revision}` leaves foreign keys pointing at missing rows ({detail}); it was rolled back"
+    )]
+    ForeignKeyCheck { revision: String, detail: String },
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// Which statement of which revision failed, and why.
+#[derive(Debug, Clone)]
+pub struct StepFailure {
+    pub revision: String,
+    /// 1-based position of the statement in the revision.
+    pub index: usize,
+    pub total: usize,
+    pub statement: String,
+    pub message: String,
+}
+
+impl StepFailure {
+    fn details(&self) -> String {
+        format!(
+            "\n  statement: {}\n  error: {}",
+            self.statement, self.message
+        )
+    }
+}
+
+impl MigrateError {
+    /// Whether the database (not the user's files or arguments) failed.
+    pub fn is_database(&self) -> bool {
+        matches!(
+            self,
+            MigrateError::Connect { .. }
+                | MigrateError::Database { .. }
+                | MigrateError::LockTimeout { .. }
+                | MigrateError::StepRolledBack { .. }
+                | MigrateError::StepPartial { .. }
+                | MigrateError::FailedState { .. }
+                | MigrateError::ForeignKeyCheck { .. }
+        )
+    }
 }

@@ -1,11 +1,21 @@
 //! Turns a revision graph, a target and a dialect into a [`SqlPlan`]: every
 //! statement an upgrade or downgrade runs, revision by revision, with the
 //! version-table statements. The offline `--sql` script is the plan printed
-//! ([`SqlPlan::to_script`]); a live run executes the same plan.
+//! ([`SqlPlan::to_script`]); a live run ([`Migrator`]) executes the same
+//! plan on PostgreSQL, MySQL/MariaDB or SQLite through sqlx, holding a lock,
+//! recording each step in a log table beside `alembic_version`, and checking
+//! that applied revisions have not changed since.
 
+mod connection;
 mod error;
+mod lock;
 mod plan;
+mod runner;
 mod script;
+mod state;
 
-pub use error::MigrateError;
+pub use connection::Database;
+pub use error::{MigrateError, StepFailure};
 pub use plan::{PlanOptions, SqlPlan, SqlStep, build_plan, schema_at, stamp_plan};
+pub use runner::{Migrator, Progress, RevisionStatus, RunReport, Settings, StepReport};
+pub use state::{LogEntry, log_table_name};

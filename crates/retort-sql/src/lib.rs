@@ -12,6 +12,8 @@
 //! - [`render_schema`] gives the DDL that builds a whole schema.
 //! - [`version_table_create`], [`version_insert`], [`version_update`] and
 //!   [`version_delete`] write Alembic's `alembic_version` statements.
+//! - [`insert_row`], [`update_rows`], [`select_rows`], [`table_exists`] and
+//!   [`drop_table_if_exists`] serve the runner's own bookkeeping tables.
 //! - [`sqlite_foreign_keys`] and [`sqlite_foreign_key_check`] are the pragmas
 //!   a runner puts around a revision whose [`Rendered::rebuilds_table`] is set.
 //!
@@ -32,16 +34,20 @@
 //!   [`Rendered::rebuilds_table`] is set.
 
 mod columns;
+mod dml;
 mod error;
 mod handwritten;
+mod lock;
 mod render;
 mod schema;
 mod sql;
 mod sqlite_rebuild;
 mod version;
 
+pub use dml::{drop_table_if_exists, insert_row, select_rows, table_exists, update_rows};
 pub use error::RenderError;
 pub use handwritten::{quote_ident, sqlite_foreign_key_check, sqlite_foreign_keys};
+pub use lock::{lock_acquire, lock_key, lock_release};
 pub use render::{Rendered, render};
 pub use schema::render_schema;
 pub use sql::Sql;

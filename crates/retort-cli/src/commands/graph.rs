@@ -41,13 +41,30 @@ pub fn branches(script: &Script, verbose: bool) -> Result<(), CliError> {
     Ok(())
 }
 
-pub fn history(script: &Script, range: Option<&str>, verbose: bool) -> Result<(), CliError> {
+/// `current` lists the database's heads for `-i`; they are marked `(current)`.
+pub fn history(
+    script: &Script,
+    range: Option<&str>,
+    verbose: bool,
+    current: &[String],
+) -> Result<(), CliError> {
     let revs = select_range(script, range)?;
     for rev in revs {
-        if verbose {
-            println!("{}", display::verbose(script, rev, false));
+        let mark = if current.contains(&rev.id) {
+            " (current)"
         } else {
-            println!("{}", display::line(script, rev));
+            ""
+        };
+        if verbose {
+            let text = display::verbose(script, rev, false);
+            let (first, rest) = text.split_once('\n').unwrap_or((&text, ""));
+            println!("{first}{mark}\n{rest}");
+        } else {
+            let line = display::line(script, rev);
+            match line.split_once(", ") {
+                Some((head, msg)) if !mark.is_empty() => println!("{head}{mark}, {msg}"),
+                _ => println!("{line}"),
+            }
         }
     }
     Ok(())

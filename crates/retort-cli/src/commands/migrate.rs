@@ -4,7 +4,7 @@ use retort_core::Dialect;
 use retort_migrate::{PlanOptions, build_plan, stamp_plan};
 use retort_script::{Direction, Script};
 
-use crate::args::{MigrateArgs, OfflineArgs};
+use crate::args::{MigrateArgs, OfflineArgs, RunArgs};
 use crate::config::Config;
 use crate::error::CliError;
 
@@ -35,29 +35,20 @@ fn options(config: &Config, offline: &OfflineArgs) -> Result<PlanOptions, CliErr
     })
 }
 
-fn require_offline(offline: &OfflineArgs, verb: &str) -> Result<(), CliError> {
-    if offline.sql {
-        return Ok(());
-    }
-    Err(CliError::user(format!(
-        "`{verb}` against a live database is not available in this build"
-    ))
-    .hint(format!(
-        "print the script with `retort {verb} ... --sql` and run it with your database client"
-    )))
-}
-
 pub fn run(
     config: &Config,
-    script: &Script,
+    script: Script,
     args: MigrateArgs,
     direction: Direction,
 ) -> Result<(), CliError> {
-    let verb = match direction {
-        Direction::Up => "upgrade",
-        Direction::Down => "downgrade",
-    };
-    require_offline(&args.offline, verb)?;
+    if !args.offline.sql {
+        if args.offline.dialect.is_some() {
+            return Err(CliError::user("`--dialect` goes with `--sql`")
+                .hint("add `--sql` to print the script instead of running it"));
+        }
+        return super::online::migrate(config, script, &args.target, direction, &args.run);
+    }
+    let script = &script;
     let options = options(config, &args.offline)?;
     let plan = script
         .offline_plan(direction, &args.target)
@@ -69,12 +60,16 @@ pub fn run(
 
 pub fn stamp(
     config: &Config,
-    script: &Script,
+    script: Script,
     revisions: &[String],
     offline: &OfflineArgs,
     purge: bool,
+    run: &RunArgs,
 ) -> Result<(), CliError> {
-    require_offline(offline, "stamp")?;
+    if !offline.sql {
+        return super::online::stamp(config, script, revisions, purge, run);
+    }
+    let script = &script;
     let options = options(config, offline)?;
     let mut ids = Vec::new();
     for spec in revisions {

@@ -4,4 +4,5 @@ pub mod graph;
 pub mod init;
 pub mod inspect;
 pub mod migrate;
+pub mod online;
 pub mod revision;

@@ -1,0 +1,290 @@
+//! Commands that talk to a live database: upgrade, downgrade, current,
+//! stamp, status, rollback, fresh.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use retort_core::redact_url;
+use retort_migrate::{MigrateError, Migrator, Progress, RunReport, Settings};
+use retort_script::{Direction, Script};
+
+use crate::args::{OutputFormat, RunArgs};
+use crate::config::Config;
+use crate::display;
+use crate::error::CliError;
+
+/// The database URL: `--url`, else the config's.
+pub fn url(config: &Config) -> Result<&str, CliError> {
+    config.url.as_deref().ok_or_else(|| {
+        CliError::user("no database URL").hint("pass `--url URL` or set `url` in alembic.toml")
+    })
+}
+
+/// Runs a future on a runtime made for this one command.
+pub fn block_on<T>(f: impl Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+        .block_on(f)
+}
+
+/// A runner error as the user sees it: database failures exit 3, the rest 2.
+/// Whatever the message holds, a URL in it is shown without its password.
+pub fn run_error(e: MigrateError, url: &str) -> CliError {
+    let mut message = e.to_string();
+    if let Some(pw) = password(url) {
+        message = message.replace(url, &redact_url(url)).replace(pw, "***");
+    }
+    if e.is_database() {
+        CliError::database(message)
+    } else {
+        CliError::user(message)
+    }
+}
+
+fn password(url: &str) -> Option<&str> {
+    let rest = &url[url.find("://")? + 3..];
+    let auth = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let userinfo = &auth[..auth.rfind('@')?];
+    let pw = &userinfo[userinfo.find(':')? + 1..];
+    (!pw.is_empty()).then_some(pw)
+}
+
+fn migrator(config: &Config, script: Script, run: &RunArgs) -> Migrator {
+    Migrator::new(
+        script,
+        Settings {
+            version_table: config.version_table.clone(),
+            transaction_per_migration: config.transaction_per_migration,
+            lock_timeout: Duration::from_secs(run.lock_timeout.unwrap_or(config.lock_timeout)),
+            allow_changed: run.allow_changed,
+        },
+    )
+    .on_progress(print_progress)
+}
+
+/// One line per step on stderr, Alembic style; counters and times on long runs.
+fn print_progress(p: &Progress<'_>) {
+    let verb = if p.step.direction == Direction::Up {
+        "upgrade"
+    } else {
+        "downgrade"
+    };
+    let counter = if p.total > 3 {
+        format!("[{}/{}] ", p.index, p.total)
+    } else {
+        String::new()
+    };
+    match p.finished {
+        None => eprintln!(
+            "{counter}Running {verb} {}, {}",
+            p.step.label,
+            p.step.message.lines().next().unwrap_or("")
+        ),
+        Some(d) if p.total > 3 => eprintln!("{counter}done in {} ms", d.as_millis()),
+        Some(_) => {}
+    }
+}
+
+fn summarize(report: &RunReport) {
+    if report.steps.is_empty() {
+        eprintln!(
+            "Nothing to do: the database is at {}",
+            heads_text(&report.heads_before)
+        );
+    } else {
+        eprintln!(
+            "Done: {} revision(s) in batch {}; the database is at {}",
+            report.steps.len(),
+            report.batch.unwrap_or(0),
+            heads_text(&report.heads_after)
+        );
+    }
+}
+
+fn heads_text(heads: &[String]) -> String {
+    if heads.is_empty() {
+        "base".into()
+    } else {
+        heads.join(", ")
+    }
+}
+
+pub fn migrate(
+    config: &Config,
+    script: Script,
+    target: &str,
+    direction: Direction,
+    run: &RunArgs,
+) -> Result<(), CliError> {
+    let url = url(config)?;
+    let m = migrator(config, script, run);
+    let report = block_on(async {
+        match direction {
+            Direction::Up => m.upgrade(url, target).await,
+            Direction::Down => m.downgrade(url, target).await,
+        }
+    })
+    .map_err(|e| run_error(e, url))?;
+    summarize(&report);
+    Ok(())
+}
+
+pub fn rollback(
+    config: &Config,
+    script: Script,
+    steps: Option<usize>,
+    run: &RunArgs,
+) -> Result<(), CliError> {
+    let url = url(config)?;
+    let m = migrator(config, script, run);
+    let report = block_on(m.rollback(url, steps)).map_err(|e| run_error(e, url))?;
+    summarize(&report);
+    Ok(())
+}
+
+pub fn fresh(config: &Config, script: Script, force: bool, run: &RunArgs) -> Result<(), CliError> {
+    let url = url(config)?;
+    if !force {
+        return Err(CliError::user(format!(
+            "`fresh` drops every table retort manages in `{}`, with their data",
+            redact_url(url)
+        ))
+        .hint("run `retort fresh --force` if that is what you want"));
+    }
+    let m = migrator(config, script, run);
+    let report = block_on(m.fresh(url)).map_err(|e| run_error(e, url))?;
+    summarize(&report);
+    Ok(())
+}
+
+pub fn stamp(
+    config: &Config,
+    script: Script,
+    revisions: &[String],
+    purge: bool,
+    run: &RunArgs,
+) -> Result<(), CliError> {
+    let url = url(config)?;
+    let m = migrator(config, script, run);
+    let report = block_on(m.stamp(url, revisions, purge)).map_err(|e| run_error(e, url))?;
+    eprintln!(
+        "Stamped: the database is at {}",
+        heads_text(&report.heads_after)
+    );
+    Ok(())
+}
+
+pub fn current(config: &Config, script: Script, verbose: bool) -> Result<(), CliError> {
+    let url = url(config)?;
+    let m = migrator(
+        config,
+        script,
+        &RunArgs {
+            allow_changed: false,
+            lock_timeout: None,
+        },
+    );
+    let heads = block_on(m.current(url)).map_err(|e| run_error(e, url))?;
+    for id in &heads {
+        match m.script().get(id) {
+            Some(rev) if verbose => print!("{}", display::verbose(m.script(), rev, false)),
+            Some(rev) => println!("{}{}", rev.id, display::status(m.script(), rev)),
+            None => println!("{id} (not in the revision directory)"),
+        }
+    }
+    Ok(())
+}
+
+/// The version table's rows, for `history -i`.
+pub fn current_heads(config: &Config, script: Script) -> Result<Vec<String>, CliError> {
+    let url = url(config)?;
+    let m = migrator(
+        config,
+        script,
+        &RunArgs {
+            allow_changed: false,
+            lock_timeout: None,
+        },
+    );
+    block_on(m.current(url)).map_err(|e| run_error(e, url))
+}
+
+pub fn status(config: &Config, script: Script, format: OutputFormat) -> Result<(), CliError> {
+    let url = url(config)?;
+    let m = migrator(
+        config,
+        script,
+        &RunArgs {
+            allow_changed: false,
+            lock_timeout: None,
+        },
+    );
+    let rows = block_on(m.status(url)).map_err(|e| run_error(e, url))?;
+    match format {
+        OutputFormat::Json => {
+            let items: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "revision": r.revision, "message": r.message, "ran": r.ran,
+                        "batch": r.batch, "applied_at": r.applied_at, "changed": r.changed,
+                    })
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&items).expect("json"));
+        }
+        OutputFormat::Table => {
+            let header = ["Ran?", "Revision", "Batch", "Applied at", "Message"];
+            let body: Vec<[String; 5]> = rows
+                .iter()
+                .map(|r| {
+                    [
+                        if r.changed {
+                            "Yes*".into()
+                        } else if r.ran {
+                            "Yes".into()
+                        } else {
+                            "No".into()
+                        },
+                        r.revision.clone(),
+                        r.batch.map(|b| b.to_string()).unwrap_or_default(),
+                        r.applied_at.clone().unwrap_or_default(),
+                        r.message.lines().next().unwrap_or("").to_owned(),
+                    ]
+                })
+                .collect();
+            let widths: Vec<usize> = (0..5)
+                .map(|i| {
+                    body.iter()
+                        .map(|r| r[i].chars().count())
+                        .chain([header[i].len()])
+                        .max()
+                        .unwrap_or(0)
+                })
+                .collect();
+            let line = |cells: [&str; 5]| {
+                cells
+                    .iter()
+                    .zip(&widths)
+                    .map(|(c, w)| format!("{c:<w$}"))
+                    .collect::<Vec<_>>()
+                    .join("  ")
+                    .trim_end()
+                    .to_owned()
+            };
+            println!("{}", line(header));
+            for r in &body {
+                println!("{}", line([&r[0], &r[1], &r[2], &r[3], &r[4]]));
+            }
+            if rows.iter().any(|r| r.changed) {
+                eprintln!("* changed since it was applied");
+            }
+            if std::io::stdout().is_terminal() && rows.is_empty() {
+                eprintln!("(no revisions)");
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,200 @@
+//! One database connection of any of the three dialects.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use retort_core::{Dialect, redact_url};
+use sqlx::mysql::{MySqlPool, MySqlPoolOptions, MySqlRow};
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteRow};
+use sqlx::{AssertSqlSafe, MySql, Postgres, Row, Sqlite};
+
+use crate::MigrateError;
+
+/// Where to run: a URL, or a pool the application already has.
+#[derive(Clone, Copy)]
+pub enum Database<'a> {
+    Url(&'a str),
+    Postgres(&'a PgPool),
+    Mysql(&'a MySqlPool),
+    Sqlite(&'a SqlitePool),
+}
+
+impl<'a> From<&'a str> for Database<'a> {
+    fn from(url: &'a str) -> Self {
+        Database::Url(url)
+    }
+}
+
+impl<'a> From<&'a String> for Database<'a> {
+    fn from(url: &'a String) -> Self {
+        Database::Url(url)
+    }
+}
+
+impl<'a> From<&'a PgPool> for Database<'a> {
+    fn from(p: &'a PgPool) -> Self {
+        Database::Postgres(p)
+    }
+}
+
+impl<'a> From<&'a MySqlPool> for Database<'a> {
+    fn from(p: &'a MySqlPool) -> Self {
+        Database::Mysql(p)
+    }
+}
+
+impl<'a> From<&'a SqlitePool> for Database<'a> {
+    fn from(p: &'a SqlitePool) -> Self {
+        Database::Sqlite(p)
+    }
+}
+
+pub(crate) enum Conn {
+    Pg(PoolConnection<Postgres>),
+    My(PoolConnection<MySql>),
+    Lite(PoolConnection<Sqlite>),
+}
+
+/// Rows with every cell as text (`None` for NULL).
+pub(crate) type Rows = Vec<Vec<Option<String>>>;
+
+impl Conn {
+    /// Opens a connection; `lock_timeout` is also SQLite's busy timeout.
+    pub(crate) async fn open(
+        db: Database<'_>,
+        lock_timeout: Duration,
+    ) -> Result<(Conn, String), MigrateError> {
+        let fail = |shown: &str, e: sqlx::Error| MigrateError::Connect {
+            url: shown.to_owned(),
+            message: e.to_string(),
+        };
+        Ok(match db {
+            Database::Url(url) => {
+                let shown = redact_url(url);
+                let dialect = Dialect::from_url(url).map_err(|e| MigrateError::BadUrl {
+                    url: shown.clone(),
+                    message: e.to_string(),
+                })?;
+                let conn = match dialect {
+                    Dialect::Postgres => {
+                        let pool = PgPoolOptions::new()
+                            .max_connections(1)
+                            .acquire_timeout(Duration::from_secs(15))
+                            .connect(url)
+                            .await
+                            .map_err(|e| fail(&shown, e))?;
+                        Conn::Pg(pool.acquire().await.map_err(|e| fail(&shown, e))?)
+                    }
+                    Dialect::Mysql => {
+                        let pool = MySqlPoolOptions::new()
+                            .max_connections(1)
+                            .acquire_timeout(Duration::from_secs(15))
+                            .connect(url)
+                            .await
+                            .map_err(|e| fail(&shown, e))?;
+                        Conn::My(pool.acquire().await.map_err(|e| fail(&shown, e))?)
+                    }
+                    Dialect::Sqlite => {
+                        let opts = SqliteConnectOptions::from_str(url)
+                            .map_err(|e| MigrateError::BadUrl {
+                                url: shown.clone(),
+                                message: e.to_string(),
+                            })?
+                            .create_if_missing(true)
+                            .busy_timeout(lock_timeout);
+                        let pool = SqlitePoolOptions::new()
+                            .max_connections(1)
+                            .connect_with(opts)
+                            .await
+                            .map_err(|e| fail(&shown, e))?;
+                        Conn::Lite(pool.acquire().await.map_err(|e| fail(&shown, e))?)
+                    }
+                };
+                (conn, shown)
+            }
+            Database::Postgres(p) => (
+                Conn::Pg(p.acquire().await.map_err(|e| fail("(pool)", e))?),
+                "(pool)".into(),
+            ),
+            Database::Mysql(p) => (
+                Conn::My(p.acquire().await.map_err(|e| fail("(pool)", e))?),
+                "(pool)".into(),
+            ),
+            Database::Sqlite(p) => (
+                Conn::Lite(p.acquire().await.map_err(|e| fail("(pool)", e))?),
+                "(pool)".into(),
+            ),
+        })
+    }
+
+    pub(crate) fn dialect(&self) -> Dialect {
+        match self {
+            Conn::Pg(_) => Dialect::Postgres,
+            Conn::My(_) => Dialect::Mysql,
+            Conn::Lite(_) => Dialect::Sqlite,
+        }
+    }
+
+    /// Runs SQL as written (one or more statements), unprepared.
+    pub(crate) async fn execute(&mut self, sql: &str) -> Result<(), sqlx::Error> {
+        let q = sqlx::raw_sql(AssertSqlSafe(sql.to_owned()));
+        match self {
+            Conn::Pg(c) => q.execute(&mut **c).await.map(drop),
+            Conn::My(c) => q.execute(&mut **c).await.map(drop),
+            Conn::Lite(c) => q.execute(&mut **c).await.map(drop),
+        }
+    }
+
+    /// Runs a query; every cell comes back as text.
+    pub(crate) async fn fetch(&mut self, sql: &str) -> Result<Rows, sqlx::Error> {
+        // Unprepared queries return text on PostgreSQL and MySQL; SQLite
+        // values are read as text, integer or real in turn.
+        let q = sqlx::raw_sql(AssertSqlSafe(sql.to_owned()));
+        Ok(match self {
+            Conn::Pg(c) => q
+                .fetch_all(&mut **c)
+                .await?
+                .iter()
+                .map(|r: &PgRow| text_cells(r))
+                .collect(),
+            Conn::My(c) => q
+                .fetch_all(&mut **c)
+                .await?
+                .iter()
+                .map(|r: &MySqlRow| text_cells(r))
+                .collect(),
+            Conn::Lite(c) => q
+                .fetch_all(&mut **c)
+                .await?
+                .iter()
+                .map(sqlite_cells)
+                .collect(),
+        })
+    }
+}
+
+fn text_cells<R: Row>(row: &R) -> Vec<Option<String>>
+where
+    for<'r> Option<String>: sqlx::Decode<'r, R::Database>,
+    usize: sqlx::ColumnIndex<R>,
+{
+    (0..row.len())
+        .map(|i| row.try_get_unchecked::<Option<String>, _>(i).ok().flatten())
+        .collect()
+}
+
+fn sqlite_cells(row: &SqliteRow) -> Vec<Option<String>> {
+    (0..row.len())
+        .map(|i| {
+            if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
+                return v.map(|v| v.to_string());
+            }
+            if let Ok(v) = row.try_get::<Option<f64>, _>(i) {
+                return v.map(|v| v.to_string());
+            }
+            row.try_get_unchecked::<Option<String>, _>(i).ok().flatten()
+        })
+        .collect()
+}

@@ -1,0 +1,854 @@
+//! Running plans against a live database: lock, bookkeeping tables,
+//! transactions, the log, checksums.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use retort_core::{Dialect, Operation, Schema, create_schema_ops, reverse};
+use retort_script::{Direction, Plan, Script};
+use retort_sql::{
+    Sql, drop_table_if_exists, render, sqlite_foreign_key_check, sqlite_foreign_keys,
+    version_table_create,
+};
+
+use crate::connection::{Conn, Database};
+use crate::error::StepFailure;
+use crate::state::{BEGIN, COMMIT, DONE, FAILED, LogEntry, ROLLBACK, RUNNING, State, db_err};
+use crate::{MigrateError, PlanOptions, SqlPlan, SqlStep, build_plan, schema_at, stamp_plan};
+
+/// How a [`Migrator`] runs.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub version_table: String,
+    /// One transaction per revision (PostgreSQL, SQLite), or one for the run.
+    pub transaction_per_migration: bool,
+    /// How long to wait for another run's lock.
+    pub lock_timeout: Duration,
+    /// Run even when an applied revision's file changed since.
+    pub allow_changed: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            version_table: "alembic_version".into(),
+            transaction_per_migration: true,
+            lock_timeout: Duration::from_secs(60),
+            allow_changed: false,
+        }
+    }
+}
+
+/// A step starting or finished, for progress output.
+#[derive(Debug, Clone)]
+pub struct Progress<'a> {
+    /// 1-based position and the number of steps in the run.
+    pub index: usize,
+    pub total: usize,
+    pub step: &'a SqlStep,
+    /// `None` when starting; the duration when done.
+    pub finished: Option<Duration>,
+}
+
+type ProgressFn = Arc<dyn Fn(&Progress<'_>) + Send + Sync>;
+
+/// What a run did.
+#[derive(Debug, Clone, Default)]
+pub struct RunReport {
+    pub heads_before: Vec<String>,
+    pub heads_after: Vec<String>,
+    /// The batch number recorded in the log, when anything ran.
+    pub batch: Option<i64>,
+    pub steps: Vec<StepReport>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StepReport {
+    pub revision: String,
+    pub direction: Direction,
+    /// The revision's statements and version-table statements, as executed.
+    pub statements: Vec<String>,
+    pub duration: Duration,
+}
+
+impl RunReport {
+    /// Every revision and version-table statement executed, in order.
+    pub fn executed(&self) -> impl Iterator<Item = &str> {
+        self.steps
+            .iter()
+            .flat_map(|s| s.statements.iter().map(String::as_str))
+    }
+}
+
+/// Where one revision stands in the database, for `status`.
+#[derive(Debug, Clone)]
+pub struct RevisionStatus {
+    pub revision: String,
+    pub message: String,
+    pub ran: bool,
+    pub batch: Option<i64>,
+    pub applied_at: Option<String>,
+    /// The file changed after it was applied.
+    pub changed: bool,
+}
+
+/// Runs the revisions of one script directory against databases.
+///
+/// ```no_run
+/// # async fn start() -> Result<(), retort_migrate::MigrateError> {
+/// use retort_migrate::Migrator;
+///
+/// let migrator = Migrator::from_dir("migrations")?;
+/// migrator.upgrade("sqlite://app.db", "head").await?;
+///
+/// // Or with the pool the application already has:
+/// let pool = sqlx::PgPool::connect("postgres://app@localhost/app").await.unwrap();
+/// migrator.upgrade(&pool, "head").await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Migrator {
+    script: Arc<Script>,
+    settings: Settings,
+    progress: Option<ProgressFn>,
+}
+
+enum Action<'a> {
+    Upgrade(&'a str),
+    Downgrade(&'a str),
+    Rollback(Option<usize>),
+    Fresh,
+    Stamp(&'a [String], bool),
+}
+
+impl Migrator {
+    /// Loads `<script_location>/versions/`.
+    pub fn from_dir(script_location: impl AsRef<Path>) -> Result<Migrator, MigrateError> {
+        Ok(Migrator::new(
+            Script::load(script_location.as_ref())?,
+            Settings::default(),
+        ))
+    }
+
+    pub fn new(script: Script, settings: Settings) -> Migrator {
+        Migrator {
+            script: Arc::new(script),
+            settings,
+            progress: None,
+        }
+    }
+
+    pub fn with_settings(mut self, settings: Settings) -> Migrator {
+        self.settings = settings;
+        self
+    }
+
+    /// Called when each step starts and finishes.
+    pub fn on_progress(mut self, f: impl Fn(&Progress<'_>) + Send + Sync + 'static) -> Migrator {
+        self.progress = Some(Arc::new(f));
+        self
+    }
+
+    pub fn script(&self) -> &Script {
+        &self.script
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub async fn upgrade<'a>(
+        &self,
+        db: impl Into<Database<'a>>,
+        target: &str,
+    ) -> Result<RunReport, MigrateError> {
+        self.run(db.into(), Action::Upgrade(target)).await
+    }
+
+    pub async fn downgrade<'a>(
+        &self,
+        db: impl Into<Database<'a>>,
+        target: &str,
+    ) -> Result<RunReport, MigrateError> {
+        self.run(db.into(), Action::Downgrade(target)).await
+    }
+
+    /// Undoes the last batch, or the last `steps` revisions.
+    pub async fn rollback<'a>(
+        &self,
+        db: impl Into<Database<'a>>,
+        steps: Option<usize>,
+    ) -> Result<RunReport, MigrateError> {
+        self.run(db.into(), Action::Rollback(steps)).await
+    }
+
+    /// Drops every table and enum the applied revisions created, and the
+    /// bookkeeping tables, then upgrades to head.
+    pub async fn fresh<'a>(&self, db: impl Into<Database<'a>>) -> Result<RunReport, MigrateError> {
+        self.run(db.into(), Action::Fresh).await
+    }
+
+    /// Sets the version table to `revisions` (ids or targets) without running anything.
+    pub async fn stamp<'a>(
+        &self,
+        db: impl Into<Database<'a>>,
+        revisions: &[String],
+        purge: bool,
+    ) -> Result<RunReport, MigrateError> {
+        self.run(db.into(), Action::Stamp(revisions, purge)).await
+    }
+
+    /// The rows of the version table.
+    pub async fn current<'a>(
+        &self,
+        db: impl Into<Database<'a>>,
+    ) -> Result<Vec<String>, MigrateError> {
+        let (mut conn, _) = Conn::open(db.into(), self.settings.lock_timeout).await?;
+        State::new(conn.dialect(), &self.settings.version_table)
+            .heads(&mut conn)
+            .await
+    }
+
+    /// Every log row, oldest first.
+    pub async fn log<'a>(
+        &self,
+        db: impl Into<Database<'a>>,
+    ) -> Result<Vec<LogEntry>, MigrateError> {
+        let (mut conn, _) = Conn::open(db.into(), self.settings.lock_timeout).await?;
+        State::new(conn.dialect(), &self.settings.version_table)
+            .log(&mut conn)
+            .await
+    }
+
+    /// Every revision in upgrade order with whether it ran, its batch and time.
+    pub async fn status<'a>(
+        &self,
+        db: impl Into<Database<'a>>,
+    ) -> Result<Vec<RevisionStatus>, MigrateError> {
+        let (mut conn, _) = Conn::open(db.into(), self.settings.lock_timeout).await?;
+        let state = State::new(conn.dialect(), &self.settings.version_table);
+        let heads = state.heads(&mut conn).await?;
+        let log = state.log(&mut conn).await?;
+        let applied = applied_set(&self.script, &heads)?;
+        Ok(self
+            .script
+            .topological()
+            .into_iter()
+            .map(|rev| {
+                let ran = applied.contains(&rev.id);
+                let last_up = last_applied(&log, &rev.id).filter(|_| ran);
+                RevisionStatus {
+                    revision: rev.id.clone(),
+                    message: rev.message.clone(),
+                    ran,
+                    batch: last_up.map(|e| e.batch),
+                    applied_at: last_up.map(|e| e.applied_at.clone()),
+                    changed: last_up
+                        .and_then(|e| e.checksum.as_deref())
+                        .is_some_and(|c| c != rev.checksum()),
+                }
+            })
+            .collect())
+    }
+
+    fn options(&self, dialect: Dialect) -> PlanOptions {
+        PlanOptions {
+            dialect,
+            version_table: self.settings.version_table.clone(),
+            transaction_per_migration: self.settings.transaction_per_migration,
+        }
+    }
+
+    async fn run(&self, db: Database<'_>, action: Action<'_>) -> Result<RunReport, MigrateError> {
+        let (mut conn, _shown) = Conn::open(db, self.settings.lock_timeout).await?;
+        let dialect = conn.dialect();
+        // SQLite cannot turn foreign keys off inside a transaction, and its
+        // lock is one: decide before taking it whether a rebuild needs them off.
+        let fk_off = dialect == Dialect::Sqlite && self.peek_rebuilds(&mut conn, &action).await;
+        if fk_off {
+            conn.execute(sqlite_foreign_keys(false).as_str())
+                .await
+                .map_err(|e| db_err("turning foreign keys off", e))?;
+        }
+        crate::lock::acquire(
+            &mut conn,
+            &self.settings.version_table,
+            self.settings.lock_timeout,
+        )
+        .await?;
+        let result = self.run_locked(&mut conn, &action, fk_off).await;
+        if dialect == Dialect::Sqlite {
+            // The exclusive transaction is the lock: end it either way.
+            let end = if result.is_ok() || self.settings.transaction_per_migration {
+                COMMIT
+            } else {
+                ROLLBACK
+            };
+            let _ = conn.execute(end).await;
+            if fk_off {
+                let _ = conn.execute(sqlite_foreign_keys(true).as_str()).await;
+            }
+        }
+        crate::lock::release(&mut conn, &self.settings.version_table).await?;
+        result
+    }
+
+    /// Whether the plan, as the database stands before the lock, rebuilds a
+    /// SQLite table. Errors here are found again, and reported, under the lock.
+    async fn peek_rebuilds(&self, conn: &mut Conn, action: &Action<'_>) -> bool {
+        let state = State::new(conn.dialect(), &self.settings.version_table);
+        let Ok(heads) = state.heads(conn).await else {
+            return false;
+        };
+        let Ok(log) = state.log(conn).await else {
+            return false;
+        };
+        let plan = match self.plan_for(action, &heads, &log) {
+            Ok(Some(p)) => p,
+            _ => return matches!(action, Action::Fresh),
+        };
+        build_plan(&self.script, &plan, &self.options(conn.dialect()))
+            .map(|p| p.steps.iter().any(|s| s.rebuilds_table))
+            .unwrap_or(false)
+    }
+
+    /// The graph plan of an action, or `None` for actions that are not plans.
+    fn plan_for(
+        &self,
+        action: &Action<'_>,
+        heads: &[String],
+        log: &[LogEntry],
+    ) -> Result<Option<Plan>, MigrateError> {
+        Ok(Some(match action {
+            Action::Upgrade(target) => self.script.upgrade_plan(heads, target)?,
+            Action::Downgrade(target) => self.script.downgrade_plan(heads, target)?,
+            Action::Rollback(Some(n)) => self.script.downgrade_plan(heads, &format!("-{n}"))?,
+            Action::Rollback(None) => {
+                let target = last_batch_target(&self.script, heads, log)?;
+                self.script.downgrade_plan(heads, &target)?
+            }
+            Action::Fresh => self.script.upgrade_plan(&[], "heads")?,
+            Action::Stamp(..) => return Ok(None),
+        }))
+    }
+
+    async fn run_locked(
+        &self,
+        conn: &mut Conn,
+        action: &Action<'_>,
+        fk_off: bool,
+    ) -> Result<RunReport, MigrateError> {
+        let dialect = conn.dialect();
+        let state = State::new(dialect, &self.settings.version_table);
+        if matches!(action, Action::Fresh) {
+            self.drop_everything(conn, &state).await?;
+        }
+        let mut setup = vec![version_table_create(dialect, &self.settings.version_table)];
+        setup.extend(state.log_table_ddl(conn).await?);
+        for s in &setup {
+            conn.execute(s.as_str())
+                .await
+                .map_err(|e| db_err("creating the version tables", e))?;
+        }
+        let log = state.log(conn).await?;
+        let heads = state.heads(conn).await?;
+        if let Action::Stamp(revs, purge) = action {
+            return self.stamp_locked(conn, &state, &heads, revs, *purge).await;
+        }
+        if let Some(bad) = log
+            .iter()
+            .rev()
+            .find(|e| e.status == FAILED || e.status == RUNNING)
+        {
+            return Err(MigrateError::FailedState(Box::new(StepFailure {
+                revision: bad.revision.clone(),
+                index: bad.statements_done as usize + 1,
+                total: bad.statements_total as usize,
+                statement: bad
+                    .failed_statement
+                    .clone()
+                    .unwrap_or_else(|| "(unknown)".into()),
+                message: bad
+                    .error
+                    .clone()
+                    .unwrap_or_else(|| "the run stopped before it finished".into()),
+            })));
+        }
+        let plan = self
+            .plan_for(action, &heads, &log)?
+            .expect("only stamp has no plan");
+        if plan.direction == Direction::Up && !self.settings.allow_changed {
+            let changed = changed_revisions(&self.script, &heads, &log)?;
+            if !changed.is_empty() {
+                return Err(MigrateError::Changed { revisions: changed });
+            }
+        }
+        let sql = build_plan(&self.script, &plan, &self.options(dialect))?;
+        let batch = log.iter().map(|e| e.batch).max().unwrap_or(0) + 1;
+        let mut report = RunReport {
+            heads_before: heads.clone(),
+            heads_after: sql.heads_after.clone(),
+            batch: (!sql.steps.is_empty()).then_some(batch),
+            steps: Vec::new(),
+        };
+        self.execute_steps(conn, &state, &sql, batch, fk_off, &mut report)
+            .await?;
+        Ok(report)
+    }
+
+    async fn execute_steps(
+        &self,
+        conn: &mut Conn,
+        state: &State<'_>,
+        sql: &SqlPlan,
+        batch: i64,
+        fk_off: bool,
+        report: &mut RunReport,
+    ) -> Result<(), MigrateError> {
+        let dialect = conn.dialect();
+        let per_migration = self.settings.transaction_per_migration;
+        let whole_run_tx = dialect == Dialect::Postgres && !per_migration;
+        if whole_run_tx {
+            conn.execute(BEGIN)
+                .await
+                .map_err(|e| db_err("starting the transaction", e))?;
+        }
+        let total = sql.steps.len();
+        // Where the database stands after each completed step (for messages).
+        let mut at = describe_heads(&sql.heads_before);
+        for (i, step) in sql.steps.iter().enumerate() {
+            if let Some(p) = &self.progress {
+                p(&Progress {
+                    index: i + 1,
+                    total,
+                    step,
+                    finished: None,
+                });
+            }
+            let started = Instant::now();
+            let statements: Vec<&Sql> = step.all_statements().collect();
+            let checksum = self
+                .script
+                .get(&step.revision)
+                .map(|r| r.checksum())
+                .unwrap_or_default();
+            let direction = if step.direction == Direction::Up {
+                "up"
+            } else {
+                "down"
+            };
+            let outcome = match dialect {
+                Dialect::Mysql => {
+                    self.step_mysql(
+                        conn,
+                        state,
+                        step,
+                        &statements,
+                        batch,
+                        &checksum,
+                        direction,
+                        started,
+                    )
+                    .await
+                }
+                Dialect::Postgres | Dialect::Sqlite => {
+                    let sqlite = dialect == Dialect::Sqlite;
+                    let (open, ok, undo) = if sqlite {
+                        (
+                            "SAVEPOINT retort_step",
+                            "RELEASE retort_step",
+                            "ROLLBACK TO retort_step",
+                        )
+                    } else {
+                        (BEGIN, COMMIT, ROLLBACK)
+                    };
+                    let own_tx = sqlite || per_migration;
+                    if own_tx {
+                        conn.execute(open)
+                            .await
+                            .map_err(|e| db_err("starting the revision's transaction", e))?;
+                    }
+                    let mut failed = None;
+                    for (n, s) in statements.iter().enumerate() {
+                        if let Err(e) = conn.execute(s.as_str()).await {
+                            failed = Some((n, s.as_str().to_owned(), e.to_string()));
+                            break;
+                        }
+                    }
+                    if failed.is_none() && sqlite && fk_off {
+                        match conn.fetch(sqlite_foreign_key_check().as_str()).await {
+                            Ok(rows) if rows.is_empty() => {}
+                            Ok(rows) => {
+                                let detail = rows
+                                    .iter()
+                                    .take(3)
+                                    .map(|r| {
+                                        format!(
+                                            "`{}` row {} -> `{}`",
+                                            r[0].as_deref().unwrap_or("?"),
+                                            r[1].as_deref().unwrap_or("?"),
+                                            r.get(2).and_then(|c| c.as_deref()).unwrap_or("?")
+                                        )
+                                    })
+                                    .collect::<Vec<_>>()
+                                    .join(", ");
+                                let _ = conn.execute(undo).await;
+                                let _ = conn.execute(ok).await;
+                                return Err(MigrateError::ForeignKeyCheck {
+                                    revision: step.revision.clone(),
+                                    detail,
+                                });
+                            }
+                            Err(e) => {
+                                failed = Some((
+                                    statements.len(),
+                                    "PRAGMA foreign_key_check".into(),
+                                    e.to_string(),
+                                ))
+                            }
+                        }
+                    }
+                    if failed.is_none() {
+                        let elapsed = started.elapsed().as_millis() as i64;
+                        let log = state.insert_log(
+                            &step.revision,
+                            direction,
+                            batch,
+                            &checksum,
+                            elapsed,
+                            DONE,
+                            statements.len(),
+                            statements.len(),
+                        );
+                        if let Err(e) = conn.execute(log.as_str()).await {
+                            failed =
+                                Some((statements.len(), log.as_str().to_owned(), e.to_string()));
+                        }
+                    }
+                    match failed {
+                        None => {
+                            if own_tx {
+                                conn.execute(ok)
+                                    .await
+                                    .map_err(|e| db_err("committing the revision", e))?;
+                            }
+                            Ok(())
+                        }
+                        Some((n, statement, message)) => {
+                            if own_tx {
+                                let _ = conn.execute(undo).await;
+                                if sqlite {
+                                    let _ = conn.execute(ok).await;
+                                }
+                            }
+                            if whole_run_tx {
+                                let _ = conn.execute(ROLLBACK).await;
+                                at = describe_heads(&sql.heads_before);
+                            }
+                            Err(MigrateError::StepRolledBack {
+                                failure: Box::new(StepFailure {
+                                    revision: step.revision.clone(),
+                                    index: n + 1,
+                                    total: statements.len(),
+                                    statement,
+                                    message,
+                                }),
+                                previous: at.clone(),
+                            })
+                        }
+                    }
+                }
+            };
+            outcome?;
+            let duration = started.elapsed();
+            report.steps.push(StepReport {
+                revision: step.revision.clone(),
+                direction: step.direction,
+                statements: statements.iter().map(|s| s.as_str().to_owned()).collect(),
+                duration,
+            });
+            at = format!("`{}`", step.revision);
+            if let Some(p) = &self.progress {
+                p(&Progress {
+                    index: i + 1,
+                    total,
+                    step,
+                    finished: Some(duration),
+                });
+            }
+        }
+        if whole_run_tx {
+            conn.execute(COMMIT)
+                .await
+                .map_err(|e| db_err("committing the run", e))?;
+        }
+        Ok(())
+    }
+
+    /// MySQL commits DDL as it goes: record progress per statement so that a
+    /// failure says exactly what ran.
+    #[allow(clippy::too_many_arguments)]
+    async fn step_mysql(
+        &self,
+        conn: &mut Conn,
+        state: &State<'_>,
+        step: &SqlStep,
+        statements: &[&Sql],
+        batch: i64,
+        checksum: &str,
+        direction: &str,
+        started: Instant,
+    ) -> Result<(), MigrateError> {
+        let total = statements.len();
+        let start_row = state.insert_log(
+            &step.revision,
+            direction,
+            batch,
+            checksum,
+            0,
+            RUNNING,
+            0,
+            total,
+        );
+        conn.execute(start_row.as_str())
+            .await
+            .map_err(|e| db_err("writing the log", e))?;
+        for (n, s) in statements.iter().enumerate() {
+            if let Err(e) = conn.execute(s.as_str()).await {
+                let message = e.to_string();
+                let elapsed = started.elapsed().as_millis() as i64;
+                let fail = state.finish(
+                    &step.revision,
+                    batch,
+                    FAILED,
+                    elapsed,
+                    Some((s.as_str(), &message)),
+                );
+                let _ = conn.execute(fail.as_str()).await;
+                let done: Vec<String> = statements[..n]
+                    .iter()
+                    .map(|s| s.as_str().to_owned())
+                    .collect();
+                return Err(MigrateError::StepPartial {
+                    failure: Box::new(StepFailure {
+                        revision: step.revision.clone(),
+                        index: n + 1,
+                        total,
+                        statement: s.as_str().to_owned(),
+                        message,
+                    }),
+                    done: if done.is_empty() {
+                        "nothing".into()
+                    } else {
+                        format!("\n    {}", done.join(";\n    "))
+                    },
+                });
+            }
+            let progress = state.progress(&step.revision, batch, n + 1);
+            conn.execute(progress.as_str())
+                .await
+                .map_err(|e| db_err("writing the log", e))?;
+        }
+        let finish = state.finish(
+            &step.revision,
+            batch,
+            DONE,
+            started.elapsed().as_millis() as i64,
+            None,
+        );
+        conn.execute(finish.as_str())
+            .await
+            .map_err(|e| db_err("writing the log", e))
+    }
+
+    async fn stamp_locked(
+        &self,
+        conn: &mut Conn,
+        state: &State<'_>,
+        heads: &[String],
+        revisions: &[String],
+        purge: bool,
+    ) -> Result<RunReport, MigrateError> {
+        let mut ids = Vec::new();
+        for spec in revisions {
+            for r in self.script.resolve(spec)? {
+                ids.push(r.id.clone());
+            }
+        }
+        let plan = stamp_plan(heads, &ids, purge, &self.options(conn.dialect()));
+        let tx = conn.dialect() == Dialect::Postgres;
+        if tx {
+            conn.execute(BEGIN)
+                .await
+                .map_err(|e| db_err("starting the transaction", e))?;
+        }
+        let mut statements: Vec<Sql> = plan.steps.iter().flat_map(|s| s.version.clone()).collect();
+        statements.extend(state.resolve_failures());
+        for s in &statements {
+            if let Err(e) = conn.execute(s.as_str()).await {
+                if tx {
+                    let _ = conn.execute(ROLLBACK).await;
+                }
+                return Err(db_err("stamping the version table", e));
+            }
+        }
+        if tx {
+            conn.execute(COMMIT)
+                .await
+                .map_err(|e| db_err("committing the stamp", e))?;
+        }
+        Ok(RunReport {
+            heads_before: heads.to_vec(),
+            heads_after: ids,
+            batch: None,
+            steps: Vec::new(),
+        })
+    }
+
+    /// `fresh`: drop what the applied revisions built, then the bookkeeping tables.
+    async fn drop_everything(
+        &self,
+        conn: &mut Conn,
+        state: &State<'_>,
+    ) -> Result<(), MigrateError> {
+        let dialect = conn.dialect();
+        let heads = state.heads(conn).await?;
+        let schema = schema_at(&self.script, &heads)?;
+        let mut statements = drop_schema(&schema, dialect)?;
+        statements.push(drop_table_if_exists(dialect, &state.log_table));
+        statements.push(drop_table_if_exists(dialect, state.version_table));
+        for s in &statements {
+            conn.execute(s.as_str())
+                .await
+                .map_err(|e| db_err(format!("dropping for `fresh` ({s})"), e))?;
+        }
+        Ok(())
+    }
+}
+
+/// Statements that drop every table and enum of `schema`: the reverse of
+/// building it, with indexes left to go with their tables.
+fn drop_schema(schema: &Schema, dialect: Dialect) -> Result<Vec<Sql>, MigrateError> {
+    let build = create_schema_ops(schema);
+    let mut current = Schema::default();
+    let mut states = Vec::with_capacity(build.len());
+    for op in &build {
+        states.push(current.clone());
+        retort_core::apply(&mut current, op)
+            .map_err(|e| MigrateError::Refused(format!("cannot plan `fresh`: {e}")))?;
+    }
+    let mut out = Vec::new();
+    for (op, before) in build.iter().zip(states).rev() {
+        if matches!(op, Operation::CreateIndex { .. }) {
+            continue;
+        }
+        let undo = reverse(op, &before)
+            .map_err(|e| MigrateError::Refused(format!("cannot plan `fresh`: {e}")))?;
+        for u in undo {
+            let r = render(&u, &current, dialect)
+                .map_err(|e| MigrateError::Refused(format!("cannot plan `fresh`: {e}")))?;
+            retort_core::apply(&mut current, &u)
+                .map_err(|e| MigrateError::Refused(format!("cannot plan `fresh`: {e}")))?;
+            out.extend(r.statements);
+        }
+    }
+    Ok(out)
+}
+
+fn describe_heads(heads: &[String]) -> String {
+    if heads.is_empty() {
+        "base".to_owned()
+    } else {
+        heads
+            .iter()
+            .map(|h| format!("`{h}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Every revision applied when the version table holds `heads`.
+fn applied_set(script: &Script, heads: &[String]) -> Result<HashSet<String>, MigrateError> {
+    let mut seen = HashSet::new();
+    let mut stack = heads.to_vec();
+    while let Some(id) = stack.pop() {
+        let rev = script
+            .get(&id)
+            .ok_or_else(|| MigrateError::UnknownRevision(id.clone()))?;
+        if seen.insert(rev.id.clone()) {
+            stack.extend(rev.down_revisions.iter().cloned());
+        }
+    }
+    Ok(seen)
+}
+
+/// The last log entry that applied `revision` (direction up, done).
+fn last_applied<'a>(log: &'a [LogEntry], revision: &str) -> Option<&'a LogEntry> {
+    log.iter()
+        .rev()
+        .find(|e| e.revision == revision && e.direction == "up" && e.status == DONE)
+}
+
+/// Applied revisions whose file's checksum differs from the one logged.
+fn changed_revisions(
+    script: &Script,
+    heads: &[String],
+    log: &[LogEntry],
+) -> Result<Vec<String>, MigrateError> {
+    let applied = applied_set(script, heads)?;
+    let mut changed: Vec<String> = applied
+        .iter()
+        .filter(|id| {
+            let rev = script.get(id).expect("applied revisions are in the script");
+            last_applied(log, id)
+                .and_then(|e| e.checksum.as_deref())
+                .is_some_and(|c| c != rev.checksum())
+        })
+        .cloned()
+        .collect();
+    changed.sort();
+    Ok(changed)
+}
+
+/// The downgrade target that undoes the last batch still applied.
+fn last_batch_target(
+    script: &Script,
+    heads: &[String],
+    log: &[LogEntry],
+) -> Result<String, MigrateError> {
+    let applied = applied_set(script, heads)?;
+    let batch_of = |id: &String| last_applied(log, id).map(|e| e.batch);
+    let Some(last) = applied.iter().filter_map(batch_of).max() else {
+        return Err(MigrateError::Refused(
+            "nothing to roll back: no applied revision has a batch in the log".into(),
+        ));
+    };
+    let remaining: HashSet<&String> = applied
+        .iter()
+        .filter(|id| batch_of(id) != Some(last))
+        .collect();
+    let mut remaining_heads: Vec<&String> = remaining
+        .iter()
+        .filter(|id| {
+            !script
+                .children(id)
+                .iter()
+                .any(|c| remaining.contains(&(*c).to_owned()))
+        })
+        .copied()
+        .collect();
+    remaining_heads.sort();
+    match remaining_heads.as_slice() {
+        [] => Ok("base".into()),
+        [one] => Ok((*one).clone()),
+        many => Err(MigrateError::Refused(format!(
+            "the last batch ({last}) spans several branches ({})\nhint: use `retort downgrade <rev>` for each branch",
+            many.iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
