@@ -77,23 +77,33 @@ const CONSTRAINTS: &str = concat!(
      ORDER BY t.name, con.conname"
 );
 
+/// Indexes that back no constraint (a key's or a unique constraint's index
+/// is reported as the constraint). The definition text, which is costly, is
+/// asked for only when the index does not fit the model.
 const INDEXES: &str = concat!(
     tables_cte!(),
     "SELECT t.name, i.relname::text, ix.indisunique,
-            ix.indisprimary OR EXISTS (
-                SELECT 1 FROM pg_catalog.pg_constraint c
-                WHERE c.conindid = ix.indexrelid AND c.conrelid = ix.indrelid
-                  AND c.contype IN ('p', 'u', 'x')),
-            ARRAY(SELECT pg_catalog.pg_get_indexdef(ix.indexrelid, k, true)
-                  FROM generate_series(1, ix.indnkeyatts) AS k ORDER BY k),
-            ARRAY(SELECT ix.indkey[k - 1] = 0 FROM generate_series(1, ix.indnkeyatts) AS k ORDER BY k),
+            ARRAY(SELECT a.attname::text
+                  FROM generate_series(1, ix.indnkeyatts) AS k
+                  LEFT JOIN pg_catalog.pg_attribute a
+                    ON a.attrelid = ix.indrelid AND a.attnum = ix.indkey[k - 1]
+                  ORDER BY k),
+            ix.indexprs IS NOT NULL,
             ARRAY(SELECT (ix.indoption[k - 1] & 1) = 1 FROM generate_series(1, ix.indnkeyatts) AS k ORDER BY k),
             ix.indpred IS NOT NULL, ix.indnatts > ix.indnkeyatts, am.amname::text,
-            pg_catalog.pg_get_indexdef(ix.indexrelid)
+            CASE WHEN ix.indpred IS NOT NULL OR ix.indexprs IS NOT NULL OR am.amname <> 'btree'
+                   OR ix.indnatts > ix.indnkeyatts
+                   OR EXISTS (SELECT 1 FROM generate_series(1, ix.indnkeyatts) AS k
+                              WHERE (ix.indoption[k - 1] & 1) = 1)
+                 THEN pg_catalog.pg_get_indexdef(ix.indexrelid) ELSE '' END
      FROM t
      JOIN pg_catalog.pg_index ix ON ix.indrelid = t.oid
      JOIN pg_catalog.pg_class i ON i.oid = ix.indexrelid
      JOIN pg_catalog.pg_am am ON am.oid = i.relam
+     WHERE NOT ix.indisprimary
+       AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c
+                       WHERE c.conindid = ix.indexrelid AND c.conrelid = ix.indrelid
+                         AND c.contype IN ('p', 'u', 'x'))
      ORDER BY t.name, i.relname"
 );
 
@@ -305,20 +315,16 @@ pub(crate) async fn read(
         let table: String = get(&r, 0, I)?;
         let name: String = get(&r, 1, I)?;
         let unique: bool = get(&r, 2, I)?;
-        let backs_constraint: bool = get(&r, 3, I)?;
-        let columns: Vec<String> = get(&r, 4, I)?;
-        let is_expr: Vec<bool> = get(&r, 5, I)?;
-        let descending: Vec<bool> = get(&r, 6, I)?;
-        let partial: bool = get(&r, 7, I)?;
-        let include: bool = get(&r, 8, I)?;
-        let method: String = get(&r, 9, I)?;
-        let definition: String = get(&r, 10, I)?;
-        if backs_constraint {
-            continue;
-        }
+        let columns: Vec<Option<String>> = get(&r, 3, I)?;
+        let has_expr: bool = get(&r, 4, I)?;
+        let descending: Vec<bool> = get(&r, 5, I)?;
+        let partial: bool = get(&r, 6, I)?;
+        let include: bool = get(&r, 7, I)?;
+        let method: String = get(&r, 8, I)?;
+        let definition: String = get(&r, 9, I)?;
         let opaque = if partial {
             Some("is partial")
-        } else if is_expr.iter().any(|e| *e) {
+        } else if has_expr || columns.iter().any(Option::is_none) {
             Some("has an expression")
         } else if method != "btree" {
             Some("is not a btree index")
@@ -339,12 +345,17 @@ pub(crate) async fn read(
             });
             continue;
         }
-        for (c, _) in columns.iter().zip(&descending).filter(|(_, d)| **d) {
+        for (c, _) in columns
+            .iter()
+            .flatten()
+            .zip(&descending)
+            .filter(|(_, d)| **d)
+        {
             b.warn(format!(
                 "index `{name}` on `{table}` sorts `{c}` descending; the schema model keeps no direction: {definition}"
             ));
         }
-        let columns = columns.into_iter().map(|c| unquote_pg(&c)).collect();
+        let columns = columns.into_iter().flatten().collect();
         if let Some(t) = b.table(&table) {
             t.indexes.push(Index {
                 name,
@@ -396,14 +407,6 @@ fn balanced(s: &str) -> bool {
         }
     }
     depth == 0
-}
-
-/// `pg_get_indexdef` quotes a column name only when it needs quotes.
-fn unquote_pg(c: &str) -> String {
-    match c.strip_prefix('"').and_then(|x| x.strip_suffix('"')) {
-        Some(inner) => inner.replace("\"\"", "\""),
-        None => c.to_owned(),
-    }
 }
 
 #[cfg(test)]

@@ -361,8 +361,15 @@ fn default_for(ty: &ColumnType, seed: u16, mood: &[String]) -> Option<ColumnDefa
                 -(v % 100)
             }))
         }
-        T::Varchar(_) | T::Char(_) | T::Text => {
-            lit(Value::String(words[seed as usize % words.len()].into()))
+        T::Varchar(_) | T::Text => lit(Value::String(words[seed as usize % words.len()].into())),
+        // A default must fit: `char` is `char(1)`.
+        T::Char(n) => {
+            let fits: Vec<&str> = words
+                .iter()
+                .copied()
+                .filter(|w| w.len() as u32 <= n.unwrap_or(1))
+                .collect();
+            lit(Value::String(fits[seed as usize % fits.len()].into()))
         }
         T::Boolean => lit(Value::Bool(seed % 2 == 0)),
         T::Decimal(Some(_)) => lit(Value::Float(f64::from(seed % 10000) / 100.0)),

@@ -6,6 +6,7 @@ use retort_core::{Column, ColumnType, Dialect, Schema, Table};
 use retort_testing::TestDb;
 
 mod generated;
+#[allow(unused_imports)]
 pub use generated::generated_schema;
 
 /// Renders `schema` with `retort_sql::render_schema` and runs the DDL.
