@@ -355,7 +355,7 @@ fn default_for(ty: &ColumnType, seed: u16, mood: &[String]) -> Option<ColumnDefa
                 t,
                 T::TinyUnsigned | T::SmallUnsigned | T::Unsigned | T::BigUnsigned
             );
-            lit(Value::Int(if unsigned || seed % 2 == 0 {
+            lit(Value::Int(if unsigned || seed.is_multiple_of(2) {
                 v % 100
             } else {
                 -(v % 100)
@@ -371,7 +371,7 @@ fn default_for(ty: &ColumnType, seed: u16, mood: &[String]) -> Option<ColumnDefa
                 .collect();
             lit(Value::String(fits[seed as usize % fits.len()].into()))
         }
-        T::Boolean => lit(Value::Bool(seed % 2 == 0)),
+        T::Boolean => lit(Value::Bool(seed.is_multiple_of(2))),
         T::Decimal(Some(_)) => lit(Value::Float(f64::from(seed % 10000) / 100.0)),
         T::Timestamp | T::TimestampTz => Some(ColumnDefault::Expr("CURRENT_TIMESTAMP".into())),
         T::Date => lit(Value::String("2020-01-02".into())),
