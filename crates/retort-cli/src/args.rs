@@ -142,6 +142,7 @@ pub struct RevisionArgs {
 #[derive(Debug, Args)]
 pub struct MigrateArgs {
     /// `head`, `heads`, `base`, `+N`, `-N`, `<rev>+N`, a unique prefix, `label@head`, or `from:to` with `--sql`.
+    #[arg(allow_hyphen_values = true)]
     pub target: String,
     #[command(flatten)]
     pub offline: OfflineArgs,

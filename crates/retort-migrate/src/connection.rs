@@ -4,11 +4,13 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use retort_core::{Dialect, redact_url};
-use sqlx::mysql::{MySqlPool, MySqlPoolOptions, MySqlRow};
+use std::ops::{Deref, DerefMut};
+
+use sqlx::mysql::{MySqlConnection, MySqlPool, MySqlRow};
 use sqlx::pool::PoolConnection;
-use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteRow};
-use sqlx::{AssertSqlSafe, MySql, Postgres, Row, Sqlite};
+use sqlx::postgres::{PgConnection, PgPool, PgRow};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqlitePool, SqliteRow};
+use sqlx::{AssertSqlSafe, ConnectOptions, Connection, MySql, Postgres, Row, Sqlite};
 
 use crate::MigrateError;
 
@@ -51,10 +53,35 @@ impl<'a> From<&'a SqlitePool> for Database<'a> {
     }
 }
 
+/// A connection of our own (from a URL) or borrowed from the application's pool.
+pub(crate) enum Handle<C, P> {
+    Own(C),
+    Pooled(P),
+}
+
+impl<C, P: DerefMut<Target = C>> Deref for Handle<C, P> {
+    type Target = C;
+    fn deref(&self) -> &C {
+        match self {
+            Handle::Own(c) => c,
+            Handle::Pooled(p) => p,
+        }
+    }
+}
+
+impl<C, P: DerefMut<Target = C>> DerefMut for Handle<C, P> {
+    fn deref_mut(&mut self) -> &mut C {
+        match self {
+            Handle::Own(c) => c,
+            Handle::Pooled(p) => p,
+        }
+    }
+}
+
 pub(crate) enum Conn {
-    Pg(PoolConnection<Postgres>),
-    My(PoolConnection<MySql>),
-    Lite(PoolConnection<Sqlite>),
+    Pg(Handle<PgConnection, PoolConnection<Postgres>>),
+    My(Handle<MySqlConnection, PoolConnection<MySql>>),
+    Lite(Handle<SqliteConnection, PoolConnection<Sqlite>>),
 }
 
 /// Rows with every cell as text (`None` for NULL).
@@ -77,25 +104,19 @@ impl Conn {
                     url: shown.clone(),
                     message: e.to_string(),
                 })?;
+                // A direct connection, not a pool: a refused port fails at once
+                // instead of being retried until a pool's acquire timeout.
                 let conn = match dialect {
-                    Dialect::Postgres => {
-                        let pool = PgPoolOptions::new()
-                            .max_connections(1)
-                            .acquire_timeout(Duration::from_secs(15))
-                            .connect(url)
+                    Dialect::Postgres => Conn::Pg(Handle::Own(
+                        PgConnection::connect(url)
                             .await
-                            .map_err(|e| fail(&shown, e))?;
-                        Conn::Pg(pool.acquire().await.map_err(|e| fail(&shown, e))?)
-                    }
-                    Dialect::Mysql => {
-                        let pool = MySqlPoolOptions::new()
-                            .max_connections(1)
-                            .acquire_timeout(Duration::from_secs(15))
-                            .connect(url)
+                            .map_err(|e| fail(&shown, e))?,
+                    )),
+                    Dialect::Mysql => Conn::My(Handle::Own(
+                        MySqlConnection::connect(url)
                             .await
-                            .map_err(|e| fail(&shown, e))?;
-                        Conn::My(pool.acquire().await.map_err(|e| fail(&shown, e))?)
-                    }
+                            .map_err(|e| fail(&shown, e))?,
+                    )),
                     Dialect::Sqlite => {
                         let opts = SqliteConnectOptions::from_str(url)
                             .map_err(|e| MigrateError::BadUrl {
@@ -104,26 +125,29 @@ impl Conn {
                             })?
                             .create_if_missing(true)
                             .busy_timeout(lock_timeout);
-                        let pool = SqlitePoolOptions::new()
-                            .max_connections(1)
-                            .connect_with(opts)
-                            .await
-                            .map_err(|e| fail(&shown, e))?;
-                        Conn::Lite(pool.acquire().await.map_err(|e| fail(&shown, e))?)
+                        Conn::Lite(Handle::Own(
+                            opts.connect().await.map_err(|e| fail(&shown, e))?,
+                        ))
                     }
                 };
                 (conn, shown)
             }
             Database::Postgres(p) => (
-                Conn::Pg(p.acquire().await.map_err(|e| fail("(pool)", e))?),
+                Conn::Pg(Handle::Pooled(
+                    p.acquire().await.map_err(|e| fail("(pool)", e))?,
+                )),
                 "(pool)".into(),
             ),
             Database::Mysql(p) => (
-                Conn::My(p.acquire().await.map_err(|e| fail("(pool)", e))?),
+                Conn::My(Handle::Pooled(
+                    p.acquire().await.map_err(|e| fail("(pool)", e))?,
+                )),
                 "(pool)".into(),
             ),
             Database::Sqlite(p) => (
-                Conn::Lite(p.acquire().await.map_err(|e| fail("(pool)", e))?),
+                Conn::Lite(Handle::Pooled(
+                    p.acquire().await.map_err(|e| fail("(pool)", e))?,
+                )),
                 "(pool)".into(),
             ),
         })
