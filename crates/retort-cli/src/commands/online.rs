@@ -64,6 +64,18 @@ fn migrator(config: &Config, script: Script, run: &RunArgs) -> Migrator {
     .on_progress(print_progress)
 }
 
+/// A migrator for commands that only read (current, status, history -i).
+fn reader(config: &Config, script: Script) -> Migrator {
+    migrator(
+        config,
+        script,
+        &RunArgs {
+            allow_changed: false,
+            lock_timeout: None,
+        },
+    )
+}
+
 /// One line per step on stderr, Alembic style; counters and times on long runs.
 fn print_progress(p: &Progress<'_>) {
     let verb = if p.step.direction == Direction::Up {
@@ -178,14 +190,7 @@ pub fn stamp(
 
 pub fn current(config: &Config, script: Script, verbose: bool) -> Result<(), CliError> {
     let url = url(config)?;
-    let m = migrator(
-        config,
-        script,
-        &RunArgs {
-            allow_changed: false,
-            lock_timeout: None,
-        },
-    );
+    let m = reader(config, script);
     let heads = block_on(m.current(url)).map_err(|e| run_error(e, url))?;
     for id in &heads {
         match m.script().get(id) {
@@ -200,27 +205,13 @@ pub fn current(config: &Config, script: Script, verbose: bool) -> Result<(), Cli
 /// The version table's rows, for `history -i`.
 pub fn current_heads(config: &Config, script: Script) -> Result<Vec<String>, CliError> {
     let url = url(config)?;
-    let m = migrator(
-        config,
-        script,
-        &RunArgs {
-            allow_changed: false,
-            lock_timeout: None,
-        },
-    );
+    let m = reader(config, script);
     block_on(m.current(url)).map_err(|e| run_error(e, url))
 }
 
 pub fn status(config: &Config, script: Script, format: OutputFormat) -> Result<(), CliError> {
     let url = url(config)?;
-    let m = migrator(
-        config,
-        script,
-        &RunArgs {
-            allow_changed: false,
-            lock_timeout: None,
-        },
-    );
+    let m = reader(config, script);
     let rows = block_on(m.status(url)).map_err(|e| run_error(e, url))?;
     match format {
         OutputFormat::Json => {
