@@ -62,6 +62,12 @@ pub enum Operation {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         new_name: Option<String>,
     },
+    /// Sets a table's primary key to `columns` (empty: no primary key). The
+    /// columns become NOT NULL, as in every dialect.
+    AlterPrimaryKey {
+        table: String,
+        columns: Vec<String>,
+    },
     CreateIndex {
         table: String,
         name: String,
@@ -301,6 +307,7 @@ impl Operation {
             Operation::AddColumn { .. } => "add_column",
             Operation::DropColumn { .. } => "drop_column",
             Operation::AlterColumn { .. } => "alter_column",
+            Operation::AlterPrimaryKey { .. } => "alter_primary_key",
             Operation::CreateIndex { .. } => "create_index",
             Operation::DropIndex { .. } => "drop_index",
             Operation::CreateUnique { .. } => "create_unique",
@@ -327,6 +334,7 @@ impl Operation {
             | Operation::AddColumn { table, .. }
             | Operation::DropColumn { table, .. }
             | Operation::AlterColumn { table, .. }
+            | Operation::AlterPrimaryKey { table, .. }
             | Operation::CreateIndex { table, .. }
             | Operation::DropIndex { table, .. }
             | Operation::CreateUnique { table, .. }
@@ -369,6 +377,12 @@ impl Operation {
                 Some(n) => format!("alter column `{table}.{column}` (rename to `{n}`)"),
                 None => format!("alter column `{table}.{column}`"),
             },
+            Operation::AlterPrimaryKey { table, columns } if columns.is_empty() => {
+                format!("drop the primary key of `{table}`")
+            }
+            Operation::AlterPrimaryKey { table, columns } => {
+                format!("set the primary key of `{table}` to ({})", columns.join(", "))
+            }
             Operation::CreateIndex {
                 table,
                 name,

@@ -392,6 +392,23 @@ pub fn apply(schema: &mut Schema, op: &Operation) -> Result<(), ReplayError> {
                 rename_column_refs(schema, table, column, n);
             }
         }
+        Operation::AlterPrimaryKey { table, columns } => {
+            let t = table_mut(schema, table)?;
+            if columns.is_empty() {
+                t.primary_key = None;
+            } else {
+                require_columns(t, columns)?;
+                for c in columns {
+                    if let Some(col) = t.column_mut(c) {
+                        col.nullable = false;
+                    }
+                }
+                t.primary_key = Some(PrimaryKey {
+                    name: None,
+                    columns: columns.clone(),
+                });
+            }
+        }
         Operation::CreateIndex {
             table,
             name,

@@ -121,6 +121,34 @@ pub fn reverse(op: &Operation, before: &Schema) -> Result<Vec<Operation>, Replay
                 new_name: new_name.as_ref().map(|_| column.clone()),
             }]
         }
+        Operation::AlterPrimaryKey {
+            table: tname,
+            columns,
+        } => {
+            let t = table(tname)?;
+            let mut ops = vec![Operation::AlterPrimaryKey {
+                table: tname.clone(),
+                columns: t.pk_columns().to_vec(),
+            }];
+            // Columns the new key made NOT NULL get their nullability back.
+            for c in columns {
+                if let Some(col) = t.column(c).filter(|col| col.nullable) {
+                    ops.push(Operation::AlterColumn {
+                        table: tname.clone(),
+                        column: col.name.clone(),
+                        ty: None,
+                        nullable: Some(true),
+                        default: None,
+                        default_expr: None,
+                        drop_default: false,
+                        comment: None,
+                        drop_comment: false,
+                        new_name: None,
+                    });
+                }
+            }
+            ops
+        }
         Operation::CreateIndex { table, name, .. } => {
             vec![Operation::DropIndex {
                 table: table.clone(),

@@ -96,6 +96,46 @@ pub(crate) fn add_unique(dialect: Dialect, table: &str, name: &str, columns: &[S
     ))
 }
 
+/// A new primary key: PostgreSQL drops the old key constraint by its name
+/// (`<table>_pkey` when none was read) and adds the new one; MySQL does
+/// both in one statement, so an auto-increment column stays keyed.
+pub(crate) fn alter_primary_key(
+    dialect: Dialect,
+    table: &str,
+    old: Option<Option<&str>>,
+    columns: &[String],
+) -> Vec<Sql> {
+    let t = quote_ident(dialect, table);
+    let add = (!columns.is_empty()).then(|| format!("ADD PRIMARY KEY ({})", idents(dialect, columns)));
+    match dialect {
+        Dialect::Mysql => {
+            let parts: Vec<String> = old
+                .map(|_| "DROP PRIMARY KEY".to_owned())
+                .into_iter()
+                .chain(add)
+                .collect();
+            if parts.is_empty() {
+                return Vec::new();
+            }
+            vec![Sql::new(format!("ALTER TABLE {t} {}", parts.join(", ")))]
+        }
+        _ => {
+            let mut out = Vec::new();
+            if let Some(name) = old {
+                let name = name.map_or_else(|| format!("{table}_pkey"), str::to_owned);
+                out.push(Sql::new(format!(
+                    "ALTER TABLE {t} DROP CONSTRAINT {}",
+                    quote_ident(dialect, &name)
+                )));
+            }
+            if let Some(add) = add {
+                out.push(Sql::new(format!("ALTER TABLE {t} {add}")));
+            }
+            out
+        }
+    }
+}
+
 /// `ALTER TABLE .. ADD CONSTRAINT .. CHECK (expr)`, the expression verbatim.
 pub(crate) fn add_check(dialect: Dialect, table: &str, name: &str, expr: &str) -> Sql {
     Sql::new(format!(

@@ -140,6 +140,19 @@ impl Renderer<'_> {
                 new_name,
                 ..
             } => self.alter_column(op, table, column, new_name.as_deref()),
+            Operation::AlterPrimaryKey { table, columns } => {
+                if self.d == Dialect::Sqlite {
+                    return self.rebuild(table, None);
+                }
+                let old = self
+                    .before_table(table)
+                    .primary_key
+                    .as_ref()
+                    .map(|pk| pk.name.as_deref());
+                let stmts = handwritten::alter_primary_key(self.d, table, old, columns);
+                self.out.statements.extend(stmts);
+                Ok(())
+            }
             Operation::CreateIndex {
                 table,
                 name,
