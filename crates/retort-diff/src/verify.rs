@@ -1,0 +1,73 @@
+//! The replay check: does the plan end where it should, both ways?
+
+use retort_core::{ReplayError, Schema, apply};
+
+use crate::{Diff, DiffOptions, diff};
+
+/// Why a [`Diff`] does not take one schema to the other.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    #[error("the {direction} step `{op}` does not apply: {source}")]
+    Replay {
+        direction: &'static str,
+        op: String,
+        source: ReplayError,
+    },
+    #[error("after the {direction} the schemas still differ: {}", .remaining.join("; "))]
+    Differs {
+        direction: &'static str,
+        remaining: Vec<String>,
+    },
+}
+
+/// Replays `d.upgrade` on `from` and checks that nothing differs from `to`
+/// any more, then replays `d.downgrade` and checks that it is back at `from`
+/// (both compared by [`diff`] itself, with `options`' comparison profile).
+pub fn verify(
+    from: &Schema,
+    to: &Schema,
+    d: &Diff,
+    options: &DiffOptions,
+) -> Result<(), VerifyError> {
+    let profile = DiffOptions {
+        renames: Vec::new(),
+        ..options.clone()
+    };
+    let mut s = from.clone();
+    replay(&mut s, &d.upgrade, "upgrade")?;
+    same(&s, to, &profile, "upgrade")?;
+    replay(&mut s, &d.downgrade, "downgrade")?;
+    same(&s, from, &profile, "downgrade")
+}
+
+fn replay(
+    s: &mut Schema,
+    ops: &[retort_core::Operation],
+    direction: &'static str,
+) -> Result<(), VerifyError> {
+    for op in ops {
+        apply(s, op).map_err(|source| VerifyError::Replay {
+            direction,
+            op: op.describe(),
+            source,
+        })?;
+    }
+    Ok(())
+}
+
+fn same(
+    got: &Schema,
+    want: &Schema,
+    profile: &DiffOptions,
+    direction: &'static str,
+) -> Result<(), VerifyError> {
+    let left = diff(got, want, profile);
+    if left.is_empty() {
+        return Ok(());
+    }
+    Err(VerifyError::Differs {
+        direction,
+        remaining: left.changes.iter().map(|c| c.description.clone()).collect(),
+    })
+}
