@@ -163,7 +163,7 @@ fn branch_labels_and_new_bases() {
 
 #[test]
 fn show_lists_operations_of_the_example() {
-    let out = ok(&repo_root(), &["show", "1f3a5c7e9b20"]);
+    let out = ok(&repo_root(), &["show", "b10900000001"]);
     assert!(out.contains("- create table `users`"), "{out}");
     assert!(out.contains("- drop table `users` [destructive]"), "{out}");
 }

@@ -366,5 +366,5 @@ fn example_project_builds_its_sqlite_database() {
     let db = dir.path().join("example.db");
     assert!(db.is_file(), "no example.db");
     let out = ok(dir.path(), &["current"]);
-    assert_eq!(out.trim(), "3c5e7a9b1d24 (head)");
+    assert_eq!(out.trim(), "b10900000003 (head)");
 }

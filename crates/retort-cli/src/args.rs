@@ -30,7 +30,8 @@ pub struct Cli {
 pub enum Command {
     /// Write `alembic.toml` and `migrations/versions/` into DIR (default: .).
     Init { dir: Option<PathBuf> },
-    /// Write a new, empty revision file.
+    /// Write a new revision file: empty, or with `--autogenerate` the
+    /// operations that bring the database (or the chain) to the models.
     Revision(RevisionArgs),
     /// Write a revision that joins several heads into one.
     Merge {
@@ -109,6 +110,19 @@ pub enum Command {
     },
     /// Show one revision.
     Show { revision: String },
+    /// Exit 1 with a diff when the models differ from the database (or, with
+    /// `--offline`, from the schema the revision chain builds); exit 0 when
+    /// they agree.
+    Check {
+        /// Compare with the revision chain instead of a live database.
+        #[arg(long)]
+        offline: bool,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Diff)]
+        format: CheckFormat,
+        /// Dialect of the comparison and the DDL diff with `--offline` (default: the URL's).
+        #[arg(long)]
+        dialect: Option<Dialect>,
+    },
     /// Show the schema one source describes.
     Inspect {
         source: InspectSource,
@@ -137,6 +151,23 @@ pub struct RevisionArgs {
     /// Use this revision ID instead of a random one.
     #[arg(long = "rev-id")]
     pub rev_id: Option<String>,
+    /// Fill the revision with the operations that bring the database to the models.
+    #[arg(long)]
+    pub autogenerate: bool,
+    /// With `--autogenerate`: a column rename, `TABLE.OLD=NEW` (repeatable).
+    #[arg(
+        long = "rename",
+        value_name = "TABLE.OLD=NEW",
+        requires = "autogenerate"
+    )]
+    pub renames: Vec<String>,
+    /// With `--autogenerate`: compare with the schema the revision chain
+    /// builds instead of a live database (no connection).
+    #[arg(long, requires = "autogenerate")]
+    pub offline: bool,
+    /// With `--autogenerate --offline`: the dialect to compare for (default: the URL's).
+    #[arg(long, requires = "autogenerate")]
+    pub dialect: Option<Dialect>,
 }
 
 #[derive(Debug, Args)]
@@ -177,6 +208,16 @@ pub enum InspectSource {
     Models,
     /// The schema the revision chain replays to (no database).
     Revisions,
+    /// The schema of the live database, read from its catalog.
+    Db,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// A unified diff of the two schemas' DDL on stdout.
+    Diff,
+    /// The changes and the operations as JSON on stdout.
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -44,7 +44,15 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
     let script = Script::load(&config.script_location).map_err(script_error)?;
     match cli.command {
         Command::Init { .. } => unreachable!("handled above"),
+        Command::Revision(args) if args.autogenerate => {
+            commands::autogenerate::revision(&config, &script, args)
+        }
         Command::Revision(args) => commands::revision::revision(&config, &script, args),
+        Command::Check {
+            offline,
+            format,
+            dialect,
+        } => commands::autogenerate::check(&config, &script, offline, format, dialect),
         Command::Merge {
             revisions,
             message,
@@ -85,6 +93,11 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             format,
             dialect,
         } => commands::inspect::revisions(&config, &script, format, dialect),
+        Command::Inspect {
+            source: InspectSource::Db,
+            format,
+            dialect,
+        } => commands::inspect::db(&config, format, dialect),
         Command::Inspect {
             source: InspectSource::Models,
             format,

@@ -48,6 +48,10 @@
 //! keys (those closing a cycle of new tables last); enum types that go.
 //! The downgrade is the diff the other way round, renames reversed.
 //!
+//! [`Diff::respell`] writes the unmapped models' types and defaults back
+//! into the operations, so a revision says `bigint` even when SQLite stores
+//! `integer`.
+//!
 //! [`verify`] replays both directions in memory and checks that each ends
 //! where it should; the CLI runs it before writing a revision.
 
@@ -55,9 +59,10 @@ mod change;
 mod compare;
 mod options;
 mod plan;
+mod spelling;
 mod verify;
 
 pub use change::{Change, ChangeKind};
 pub use options::{ColumnRename, DiffOptions, ParseRenameError};
 pub use plan::{Diff, diff, rename_candidates};
-pub use verify::{VerifyError, verify};
+pub use verify::{VerifyError, verify, verify_with};

@@ -1,4 +1,4 @@
-//! `inspect models|revisions`: the schema a source describes.
+//! `inspect models|revisions|db`: the schema a source describes.
 
 use retort_core::Schema;
 use retort_script::Script;
@@ -63,4 +63,14 @@ pub fn print_schema(
         }
     }
     Ok(())
+}
+
+/// `inspect db`: the live schema as the catalog reads it.
+pub fn db(
+    config: &Config,
+    format: Format,
+    dialect: Option<retort_core::Dialect>,
+) -> Result<(), CliError> {
+    let (schema, url_dialect) = super::autogenerate::read_db(config)?;
+    print_schema(config, &schema, format, dialect.or(Some(url_dialect)))
 }

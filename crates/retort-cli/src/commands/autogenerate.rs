@@ -1,0 +1,361 @@
+//! `revision --autogenerate` and `check`: the models compared with the
+//! database, or with the schema the revision chain builds (`--offline`).
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, IsTerminal, Write};
+
+use retort_core::{Dialect, Schema, redact_url};
+use retort_diff::{ColumnRename, Diff, DiffOptions};
+use retort_migrate::{Migrator, Settings, log_table_name};
+use retort_script::{NewRevision, Script, generate_revision};
+
+use crate::args::{CheckFormat, RevisionArgs};
+use crate::config::Config;
+use crate::error::CliError;
+
+use super::online::{block_on, run_error, url};
+
+/// The two sides of a comparison, each mapped to what the dialect stores,
+/// and as read.
+struct Sides {
+    /// The database's schema, or the chain's.
+    current: Schema,
+    /// The models'.
+    models: Schema,
+    raw_current: Schema,
+    raw_models: Schema,
+    dialect: Option<Dialect>,
+    /// `#[sea_orm(renamed_from = "...")]` in the entities.
+    renamed_from: Vec<ColumnRename>,
+}
+
+/// The models as the entity sources describe them.
+fn read_models(config: &Config) -> Result<retort_entity::ModelSet, CliError> {
+    if config.models.paths.is_empty() {
+        return Err(
+            CliError::user("no entity sources: `[models] paths` is empty")
+                .hint("add `paths = [\"src/entity\"]` under `[models]` in alembic.toml"),
+        );
+    }
+    let options = retort_entity::ReadOptions {
+        types: config.models.types.clone(),
+        exclude_tables: config.models.exclude_tables.clone(),
+    };
+    let read = retort_entity::read_models(&config.models.paths, &options)
+        .map_err(|e| CliError::user(e.to_string()))?;
+    for w in &read.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(read)
+}
+
+/// The live schema, without the version tables and `[models] exclude_tables`.
+pub fn read_db(config: &Config) -> Result<(Schema, Dialect), CliError> {
+    let url = url(config)?;
+    let dialect = Dialect::from_url(url).map_err(|e| {
+        CliError::user(format!(
+            "cannot tell the dialect of `{}`: {e}",
+            redact_url(url)
+        ))
+    })?;
+    let options = retort_catalog::ReadOptions::default()
+        .version_table(config.version_table.clone())
+        .version_log_table(log_table_name(&config.version_table))
+        .exclude_tables(config.models.exclude_tables.clone());
+    let read = block_on(retort_catalog::read_schema(url, &options))
+        .map_err(|e| CliError::database(e.to_string()))?;
+    for w in &read.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok((read.schema, dialect))
+}
+
+/// Refuses when the database's version rows are not the chain's heads, as
+/// Alembic does: a diff against an old schema would repeat earlier revisions.
+fn require_at_head(config: &Config, script: &Script) -> Result<(), CliError> {
+    let url = url(config)?;
+    let migrator = Migrator::new(
+        script.clone(),
+        Settings {
+            version_table: config.version_table.clone(),
+            ..Settings::default()
+        },
+    );
+    let current: BTreeSet<String> = block_on(migrator.current(url))
+        .map_err(|e| run_error(e, url))?
+        .into_iter()
+        .collect();
+    let heads: BTreeSet<String> = script.heads().iter().map(|h| (*h).to_owned()).collect();
+    if current != heads {
+        let shown = |s: &BTreeSet<String>| {
+            if s.is_empty() {
+                "base".to_owned()
+            } else {
+                s.iter().cloned().collect::<Vec<_>>().join(", ")
+            }
+        };
+        return Err(CliError::user(format!(
+            "Target database is not up to date: it is at {}, the revisions end at {}",
+            shown(&current),
+            shown(&heads)
+        ))
+        .hint("run `retort upgrade head` first, or compare with the chain: `--offline`"));
+    }
+    Ok(())
+}
+
+fn sides(
+    config: &Config,
+    script: &Script,
+    offline: bool,
+    dialect: Option<Dialect>,
+) -> Result<Sides, CliError> {
+    let models = read_models(config)?;
+    let (current, dialect) = if offline {
+        let heads: Vec<String> = script.heads().iter().map(|h| (*h).to_owned()).collect();
+        let schema = retort_migrate::schema_at(script, &heads).map_err(crate::migrate_error)?;
+        let dialect = match dialect {
+            Some(d) => Some(d),
+            None => config
+                .url
+                .as_deref()
+                .and_then(|u| Dialect::from_url(u).ok()),
+        };
+        (schema, dialect)
+    } else {
+        if dialect.is_some() {
+            return Err(CliError::user("`--dialect` goes with `--offline`")
+                .hint("a live comparison uses the dialect of the URL"));
+        }
+        require_at_head(config, script)?;
+        let (schema, d) = read_db(config)?;
+        (schema, Some(d))
+    };
+    let normalize = |s: &Schema| match dialect {
+        Some(d) => retort_catalog::normalize_for(d, s),
+        None => s.clone(),
+    };
+    Ok(Sides {
+        current: normalize(&current),
+        models: normalize(&models.schema),
+        raw_current: current,
+        raw_models: models.schema.clone(),
+        dialect,
+        renamed_from: models
+            .renamed_from
+            .iter()
+            .map(|r| ColumnRename::new(&r.table, &r.from, &r.to))
+            .collect(),
+    })
+}
+
+/// Renames from `--rename`, `renamed_from` and, on a terminal, answers.
+fn renames(sides: &Sides, given: &[String]) -> Result<Vec<ColumnRename>, CliError> {
+    let mut renames: Vec<ColumnRename> = Vec::new();
+    for text in given {
+        let r: ColumnRename = text
+            .parse()
+            .map_err(|e: retort_diff::ParseRenameError| CliError::user(e.to_string()))?;
+        let dropped = sides
+            .current
+            .table(&r.table)
+            .is_some_and(|t| t.column(&r.from).is_some())
+            && sides
+                .models
+                .table(&r.table)
+                .is_some_and(|t| t.column(&r.from).is_none());
+        let added = sides
+            .models
+            .table(&r.table)
+            .is_some_and(|t| t.column(&r.to).is_some())
+            && sides
+                .current
+                .table(&r.table)
+                .is_some_and(|t| t.column(&r.to).is_none());
+        if !dropped || !added {
+            return Err(CliError::user(format!(
+                "`--rename {r}` does not match: `{t}.{}` must exist only in the database and `{t}.{}` only in the models",
+                r.from,
+                r.to,
+                t = r.table
+            )));
+        }
+        renames.push(r);
+    }
+    for r in &sides.renamed_from {
+        let applies = sides
+            .current
+            .table(&r.table)
+            .zip(sides.models.table(&r.table))
+            .is_some_and(|(a, b)| {
+                a.column(&r.from).is_some()
+                    && a.column(&r.to).is_none()
+                    && b.column(&r.from).is_none()
+            });
+        if applies
+            && !renames
+                .iter()
+                .any(|x| x.table == r.table && x.from == r.from)
+        {
+            eprintln!(
+                "using `renamed_from`: `{}.{}` is now `{}`",
+                r.table, r.from, r.to
+            );
+            renames.push(r.clone());
+        }
+    }
+    if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+        let options = DiffOptions::default().renames(renames.clone());
+        let stdin = std::io::stdin();
+        for c in retort_diff::rename_candidates(&sides.current, &sides.models, &options) {
+            let taken = renames
+                .iter()
+                .any(|r| r.table == c.table && (r.from == c.from || r.to == c.to));
+            if taken {
+                continue;
+            }
+            eprint!(
+                "Did you rename `{t}.{}` to `{t}.{}`? [y/N] ",
+                c.from,
+                c.to,
+                t = c.table
+            );
+            let _ = std::io::stderr().flush();
+            let mut answer = String::new();
+            stdin
+                .lock()
+                .read_line(&mut answer)
+                .map_err(|e| CliError::user(format!("cannot read the answer: {e}")))?;
+            if matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
+                renames.push(c);
+            }
+        }
+    }
+    Ok(renames)
+}
+
+fn compare(sides: &Sides, renames: Vec<ColumnRename>) -> Result<(Diff, DiffOptions), CliError> {
+    let options = DiffOptions::for_dialect(sides.dialect).renames(renames);
+    let mut diff = retort_diff::diff(&sides.current, &sides.models, &options);
+    diff.respell(&sides.raw_current, &sides.raw_models);
+    let normalize = |s: &Schema| match sides.dialect {
+        Some(d) => retort_catalog::normalize_for(d, s),
+        None => s.clone(),
+    };
+    retort_diff::verify_with(&sides.current, &sides.models, &diff, &options, &normalize).map_err(|e| {
+        CliError::user(format!("internal error: the planned operations do not replay: {e}"))
+            .hint("please report this with `retort inspect models --format json` and `retort inspect db --format json`")
+    })?;
+    Ok((diff, options))
+}
+
+fn print_changes(diff: &Diff) {
+    for c in &diff.changes {
+        eprintln!("  {c}");
+    }
+    for w in &diff.warnings {
+        eprintln!("warning: {w}");
+    }
+}
+
+/// `revision --autogenerate`.
+pub fn revision(config: &Config, script: &Script, args: RevisionArgs) -> Result<(), CliError> {
+    let sides = sides(config, script, args.offline, args.dialect)?;
+    let renames = renames(&sides, &args.renames)?;
+    let (diff, _) = compare(&sides, renames)?;
+    if diff.is_empty() {
+        for w in &diff.warnings {
+            eprintln!("warning: {w}");
+        }
+        eprintln!("no changes: the models match the {}", source(args.offline));
+        return Ok(());
+    }
+    eprintln!("Detected {} change(s):", diff.changes.len());
+    print_changes(&diff);
+    let new = NewRevision {
+        message: args.message.unwrap_or_default(),
+        head: args.head,
+        splice: args.splice,
+        branch_labels: args.branch_label,
+        depends_on: args.depends_on,
+        rev_id: args.rev_id,
+        upgrade: diff.upgrade,
+        downgrade: diff.downgrade,
+        file_template: Some(config.file_template.clone()),
+        ..NewRevision::default()
+    };
+    let rev = generate_revision(script, new).map_err(crate::script_error)?;
+    eprintln!("Generating {} ... done", rev.path.display());
+    println!("{}", rev.id);
+    Ok(())
+}
+
+fn source(offline: bool) -> &'static str {
+    if offline {
+        "revision chain"
+    } else {
+        "database"
+    }
+}
+
+/// `check`: exit 0 in sync, exit 1 with a diff otherwise.
+pub fn check(
+    config: &Config,
+    script: &Script,
+    offline: bool,
+    format: CheckFormat,
+    dialect: Option<Dialect>,
+) -> Result<(), CliError> {
+    let sides = sides(config, script, offline, dialect)?;
+    let renames: Vec<ColumnRename> = Vec::new();
+    let (diff, _) = compare(&sides, renames)?;
+    match format {
+        CheckFormat::Json => {
+            let value = serde_json::json!({
+                "in_sync": diff.is_empty(),
+                "source": source(offline),
+                "dialect": sides.dialect.map(|d| d.name()),
+                "changes": diff.changes,
+                "warnings": diff.warnings,
+                "upgrade": diff.upgrade,
+                "downgrade": diff.downgrade,
+            });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&value).expect("json of a diff")
+            );
+        }
+        CheckFormat::Diff if !diff.is_empty() => {
+            let d = sides.dialect.unwrap_or(Dialect::Postgres);
+            let ddl = |s: &Schema| -> Result<String, CliError> {
+                let statements =
+                    retort_sql::render_schema(s, d).map_err(|e| CliError::user(e.to_string()))?;
+                Ok(statements
+                    .iter()
+                    .map(|s| format!("{};\n", s.as_str().trim_end().trim_end_matches(';')))
+                    .collect())
+            };
+            let (old, new) = (ddl(&sides.current)?, ddl(&sides.models)?);
+            let text = similar::TextDiff::from_lines(&old, &new)
+                .unified_diff()
+                .context_radius(3)
+                .header(source(offline), "models")
+                .to_string();
+            print!("{text}");
+        }
+        CheckFormat::Diff => {}
+    }
+    if diff.is_empty() {
+        for w in &diff.warnings {
+            eprintln!("warning: {w}");
+        }
+        eprintln!("No changes: the models match the {}", source(offline));
+        return Ok(());
+    }
+    eprintln!("{} difference(s):", diff.changes.len());
+    print_changes(&diff);
+    Err(
+        CliError::no(format!("the models differ from the {}", source(offline)))
+            .hint("run `retort revision --autogenerate -m MESSAGE` to write a revision"),
+    )
+}
