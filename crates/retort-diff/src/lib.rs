@@ -65,4 +65,4 @@ mod verify;
 pub use change::{Change, ChangeKind};
 pub use options::{ColumnRename, DiffOptions, ParseRenameError};
 pub use plan::{Diff, diff, rename_candidates};
-pub use verify::{VerifyError, verify, verify_with};
+pub use verify::{VerifyError, verify, verify_on};

@@ -4,32 +4,76 @@
 //! `varchar(255)` for `varchar`, SQLite's `integer` for `bigint`), but a
 //! revision file should say what the models say, so that it renders well on
 //! every dialect. [`Diff::respell`] takes the types and defaults of new and
-//! altered columns from the unmapped schemas. Enum column types are kept
-//! as compared (MySQL names its enum types after the column).
+//! altered columns from the unmapped schemas, and enum type names (MySQL
+//! names its enum types after the column).
 
-use retort_core::{ColumnDefault, ColumnSpec, Operation, Schema};
+use std::collections::BTreeMap;
+
+use retort_core::{ColumnDefault, ColumnSpec, ColumnType, Operation, Schema};
 
 use crate::Diff;
 
 impl Diff {
-    /// Takes column types and defaults of the upgrade from `to` and of the
-    /// downgrade from `from`: the schemas [`crate::diff`] compared, before
-    /// they were mapped to a dialect.
-    pub fn respell(&mut self, from: &Schema, to: &Schema) {
-        respell_ops(&mut self.upgrade, to);
-        respell_ops(&mut self.downgrade, from);
+    /// Takes column types, defaults and enum type names of the upgrade from
+    /// `to_raw` and of the downgrade from `from_raw`: the schemas before they
+    /// were mapped (`from`, `to`) to a dialect for [`crate::diff`]. When
+    /// `from` is a catalog read, pass the revision chain's schema as
+    /// `from_raw`: it has the names and spellings the revisions wrote.
+    ///
+    /// Enum types are matched through the columns that use them, so MySQL's
+    /// per-column types (`posts_status`) become the models' type again
+    /// (`post_status`), once, and a type the other side already has is not
+    /// created twice.
+    pub fn respell(&mut self, from: &Schema, from_raw: &Schema, to: &Schema, to_raw: &Schema) {
+        respell_ops(&mut self.upgrade, (from, from_raw), (to, to_raw));
+        respell_ops(&mut self.downgrade, (to, to_raw), (from, from_raw));
     }
 }
 
-fn respell_ops(ops: &mut [Operation], raw: &Schema) {
-    for op in ops {
+/// Mapped enum name -> its name in `raw`, through the columns using it.
+fn enum_names(mapped: &Schema, raw: &Schema) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for t in mapped.tables.values() {
+        let Some(rt) = raw.table(&t.name) else {
+            continue;
+        };
+        for c in &t.columns {
+            if let (Some(m), Some(r)) = (
+                c.ty.enum_name(),
+                rt.column(&c.name).and_then(|rc| rc.ty.enum_name()),
+            ) {
+                out.entry(m.to_owned()).or_insert_with(|| r.to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// `base` is the schema the operations start from, `target` the one they
+/// build, each mapped and not.
+fn respell_ops(
+    ops: &mut Vec<Operation>,
+    (base, base_raw): (&Schema, &Schema),
+    (target, target_raw): (&Schema, &Schema),
+) {
+    let mut names = enum_names(target, target_raw);
+    for (k, v) in enum_names(base, base_raw) {
+        names.entry(k).or_insert(v);
+    }
+    let rename = |n: &mut String| {
+        if let Some(r) = names.get(n.as_str()) {
+            n.clone_from(r);
+        }
+    };
+    let mut seen: Vec<String> = Vec::new();
+    ops.retain_mut(|op| {
         match op {
             Operation::CreateTable { table, columns, .. } => {
                 for spec in columns {
-                    respell_spec(raw, table, spec);
+                    respell_spec(target_raw, table, spec);
                 }
             }
-            Operation::AddColumn { table, column } => respell_spec(raw, table, column),
+            Operation::AddColumn { table, column } => respell_spec(target_raw, table, column),
             Operation::AlterColumn {
                 table,
                 column,
@@ -40,14 +84,13 @@ fn respell_ops(ops: &mut [Operation], raw: &Schema) {
                 ..
             } => {
                 let name = new_name.as_deref().unwrap_or(column);
-                let Some(c) = raw.table(table).and_then(|t| t.column(name)) else {
-                    continue;
+                let Some(c) = target_raw.table(table).and_then(|t| t.column(name)) else {
+                    return true;
                 };
-                if ty.is_some()
-                    && c.ty.enum_name().is_none()
-                    && ty.as_ref().is_some_and(|t| t.enum_name().is_none())
+                if let Some(t) = ty
+                    && same_enumness(t, &c.ty)
                 {
-                    *ty = Some(c.ty.clone());
+                    *t = c.ty.clone();
                 }
                 if default.is_some() || default_expr.is_some() {
                     match &c.default {
@@ -63,16 +106,53 @@ fn respell_ops(ops: &mut [Operation], raw: &Schema) {
                     }
                 }
             }
+            Operation::CreateEnum { name, values } => {
+                rename(name);
+                if seen.contains(name) {
+                    return false;
+                }
+                seen.push(name.clone());
+                if let Some(e) = base_raw.enums.get(name.as_str()) {
+                    if e.values == *values {
+                        return false;
+                    }
+                    *op = Operation::AlterEnum {
+                        name: name.clone(),
+                        values: values.clone(),
+                    };
+                }
+            }
+            Operation::AlterEnum { name, .. } => {
+                rename(name);
+                if seen.contains(name) {
+                    return false;
+                }
+                seen.push(name.clone());
+            }
+            Operation::DropEnum { name } => {
+                rename(name);
+                if seen.contains(name) || target_raw.enums.contains_key(name.as_str()) {
+                    return false;
+                }
+                seen.push(name.clone());
+            }
             _ => {}
         }
-    }
+        true
+    });
+}
+
+/// Types are taken from the unmapped side when both or neither name an enum
+/// (SQLite's `text` for an enum stays `text`).
+fn same_enumness(a: &ColumnType, b: &ColumnType) -> bool {
+    a.enum_name().is_some() == b.enum_name().is_some()
 }
 
 fn respell_spec(raw: &Schema, table: &str, spec: &mut ColumnSpec) {
     let Some(c) = raw.table(table).and_then(|t| t.column(&spec.name)) else {
         return;
     };
-    if c.ty.enum_name().is_none() && spec.ty.enum_name().is_none() {
+    if same_enumness(&spec.ty, &c.ty) {
         spec.ty = c.ty.clone();
     }
     if spec.default.is_some() || spec.default_expr.is_some() {

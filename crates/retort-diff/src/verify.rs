@@ -30,12 +30,28 @@ pub fn verify(
     d: &Diff,
     options: &DiffOptions,
 ) -> Result<(), VerifyError> {
-    verify_with(from, to, d, options, &Schema::clone)
+    let mut s = from.clone();
+    verify_steps(&mut s, from, to, d, options, &Schema::clone)
 }
 
-/// [`verify`], mapping each replayed schema with `normalize` before it is
-/// compared: the check for a [`Diff::respell`]ed diff of mapped schemas.
-pub fn verify_with(
+/// Replays `d.upgrade` on `base` (the schema the operations are rendered
+/// against: the revision chain's), maps the result with `normalize` and
+/// checks that nothing differs from `to`; then the same for `d.downgrade`
+/// and `from`. The check for a [`Diff::respell`]ed diff.
+pub fn verify_on(
+    base: &Schema,
+    from: &Schema,
+    to: &Schema,
+    d: &Diff,
+    options: &DiffOptions,
+    normalize: &dyn Fn(&Schema) -> Schema,
+) -> Result<(), VerifyError> {
+    let mut s = base.clone();
+    verify_steps(&mut s, from, to, d, options, normalize)
+}
+
+fn verify_steps(
+    s: &mut Schema,
     from: &Schema,
     to: &Schema,
     d: &Diff,
@@ -46,11 +62,10 @@ pub fn verify_with(
         renames: Vec::new(),
         ..options.clone()
     };
-    let mut s = from.clone();
-    replay(&mut s, &d.upgrade, "upgrade")?;
-    same(&normalize(&s), to, &profile, "upgrade")?;
-    replay(&mut s, &d.downgrade, "downgrade")?;
-    same(&normalize(&s), from, &profile, "downgrade")
+    replay(s, &d.upgrade, "upgrade")?;
+    same(&normalize(s), to, &profile, "upgrade")?;
+    replay(s, &d.downgrade, "downgrade")?;
+    same(&normalize(s), from, &profile, "downgrade")
 }
 
 fn replay(

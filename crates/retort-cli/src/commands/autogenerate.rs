@@ -22,8 +22,11 @@ struct Sides {
     current: Schema,
     /// The models'.
     models: Schema,
-    raw_current: Schema,
     raw_models: Schema,
+    /// What the revision chain builds: the schema a new revision's
+    /// operations are rendered against.
+    chain: Schema,
+    offline: bool,
     dialect: Option<Dialect>,
     /// `#[sea_orm(renamed_from = "...")]` in the entities.
     renamed_from: Vec<ColumnRename>,
@@ -111,9 +114,10 @@ fn sides(
     dialect: Option<Dialect>,
 ) -> Result<Sides, CliError> {
     let models = read_models(config)?;
+    let heads: Vec<String> = script.heads().iter().map(|h| (*h).to_owned()).collect();
+    let chain = retort_migrate::schema_at(script, &heads).map_err(crate::migrate_error)?;
     let (current, dialect) = if offline {
-        let heads: Vec<String> = script.heads().iter().map(|h| (*h).to_owned()).collect();
-        let schema = retort_migrate::schema_at(script, &heads).map_err(crate::migrate_error)?;
+        let schema = chain.clone();
         let dialect = match dialect {
             Some(d) => Some(d),
             None => config
@@ -138,8 +142,9 @@ fn sides(
     Ok(Sides {
         current: normalize(&current),
         models: normalize(&models.schema),
-        raw_current: current,
         raw_models: models.schema.clone(),
+        chain,
+        offline,
         dialect,
         renamed_from: models
             .renamed_from
@@ -234,19 +239,40 @@ fn renames(sides: &Sides, given: &[String]) -> Result<Vec<ColumnRename>, CliErro
     Ok(renames)
 }
 
-fn compare(sides: &Sides, renames: Vec<ColumnRename>) -> Result<(Diff, DiffOptions), CliError> {
+fn compare(sides: &Sides, renames: Vec<ColumnRename>) -> Result<Diff, CliError> {
     let options = DiffOptions::for_dialect(sides.dialect).renames(renames);
     let mut diff = retort_diff::diff(&sides.current, &sides.models, &options);
-    diff.respell(&sides.raw_current, &sides.raw_models);
+    let internal = |e: retort_diff::VerifyError| {
+        CliError::user(format!("internal error: the planned operations do not replay: {e}"))
+            .hint("please report this with the output of `retort inspect models --format json` and `retort inspect db --format json`")
+    };
+    retort_diff::verify(&sides.current, &sides.models, &diff, &options).map_err(internal)?;
+    diff.respell(
+        &sides.current,
+        &sides.chain,
+        &sides.models,
+        &sides.raw_models,
+    );
     let normalize = |s: &Schema| match sides.dialect {
         Some(d) => retort_catalog::normalize_for(d, s),
         None => s.clone(),
     };
-    retort_diff::verify_with(&sides.current, &sides.models, &diff, &options, &normalize).map_err(|e| {
-        CliError::user(format!("internal error: the planned operations do not replay: {e}"))
-            .hint("please report this with `retort inspect models --format json` and `retort inspect db --format json`")
-    })?;
-    Ok((diff, options))
+    let on_chain = retort_diff::verify_on(
+        &sides.chain,
+        &sides.current,
+        &sides.models,
+        &diff,
+        &options,
+        &normalize,
+    );
+    match on_chain {
+        Ok(()) => Ok(diff),
+        Err(e) if sides.offline => Err(internal(e)),
+        Err(e) => Err(CliError::user(format!(
+            "the database differs from what the revision chain builds, so a revision of these changes would not apply: {e}"
+        ))
+        .hint("compare `retort check --offline` with `retort check`, and bring the database back to what the revisions build")),
+    }
 }
 
 fn print_changes(diff: &Diff) {
@@ -262,7 +288,7 @@ fn print_changes(diff: &Diff) {
 pub fn revision(config: &Config, script: &Script, args: RevisionArgs) -> Result<(), CliError> {
     let sides = sides(config, script, args.offline, args.dialect)?;
     let renames = renames(&sides, &args.renames)?;
-    let (diff, _) = compare(&sides, renames)?;
+    let diff = compare(&sides, renames)?;
     if diff.is_empty() {
         for w in &diff.warnings {
             eprintln!("warning: {w}");
@@ -308,7 +334,7 @@ pub fn check(
 ) -> Result<(), CliError> {
     let sides = sides(config, script, offline, dialect)?;
     let renames: Vec<ColumnRename> = Vec::new();
-    let (diff, _) = compare(&sides, renames)?;
+    let diff = compare(&sides, renames)?;
     match format {
         CheckFormat::Json => {
             let value = serde_json::json!({
