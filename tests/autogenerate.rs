@@ -1,0 +1,304 @@
+//! `revision --autogenerate`, `check` and `inspect db` through the binary:
+//! the entity fixtures on real databases, the example project, drift after
+//! an entity changes, renames, and the refusal when the database is behind.
+
+mod common;
+use common::*;
+use retort_testing::{Dialect, TestDb, test_db};
+use std::path::Path;
+
+/// A project whose models are `entities` and whose database is `url`.
+fn project_for(url: &str, entities: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "[alembic]\nscript_location = \"migrations\"\nurl = {url:?}\n\n[models]\npaths = [{:?}]\n",
+        entities.display().to_string()
+    );
+    fs_err::write(dir.path().join("alembic.toml"), config).unwrap();
+    fs_err::create_dir_all(dir.path().join("migrations/versions")).unwrap();
+    dir
+}
+
+fn revision_files(dir: &Path) -> usize {
+    fs_err::read_dir(dir.join("migrations/versions"))
+        .unwrap()
+        .count()
+}
+
+/// stderr of a run that must exit 0.
+fn ok_err(dir: &Path, args: &[&str]) -> String {
+    let o = retort(dir, args);
+    assert!(
+        o.status.success(),
+        "retort {args:?} failed with {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status.code(),
+        stdout(&o),
+        stderr(&o)
+    );
+    stderr(&o)
+}
+
+async fn fixture_round_trip(dialect: Dialect, fixture: &str, offline: bool) {
+    let db = test_db!(dialect, "autogen_fixture");
+    let entities = repo_root().join("fixtures").join(fixture).join("entity");
+    let p = project_for(&db.url, &entities);
+    let dir = p.path();
+    let mut args = vec!["revision", "--autogenerate", "-m", "create schema"];
+    if offline {
+        args.push("--offline");
+    }
+    let err = ok_err(dir, &args);
+    assert!(err.contains("added table `"), "{err}");
+    assert_eq!(revision_files(dir), 1);
+    ok(dir, &["upgrade", "head"]);
+    let err = ok_err(dir, &["check"]);
+    assert!(err.contains("No changes"), "{err}");
+    ok(dir, &["check", "--offline"]);
+    // A second run finds nothing and writes nothing.
+    for extra in [None, Some("--offline")] {
+        let mut args = vec!["revision", "--autogenerate", "-m", "again"];
+        args.extend(extra);
+        let err = ok_err(dir, &args);
+        assert!(err.contains("no changes"), "{err}");
+        assert_eq!(revision_files(dir), 1);
+    }
+    ok(dir, &["downgrade", "base"]);
+    assert_eq!(
+        db.tables().await,
+        ["alembic_version", "alembic_version_log"],
+        "{dialect}"
+    );
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn blog_postgres() {
+    fixture_round_trip(Dialect::Postgres, "blog", false).await;
+}
+
+#[tokio::test]
+async fn blog_mysql() {
+    fixture_round_trip(Dialect::Mysql, "blog", false).await;
+}
+
+#[tokio::test]
+async fn blog_sqlite() {
+    fixture_round_trip(Dialect::Sqlite, "blog", false).await;
+}
+
+#[tokio::test]
+async fn blog_offline_postgres() {
+    fixture_round_trip(Dialect::Postgres, "blog", true).await;
+}
+
+#[tokio::test]
+async fn blog_offline_mysql() {
+    fixture_round_trip(Dialect::Mysql, "blog", true).await;
+}
+
+#[tokio::test]
+async fn blog_offline_sqlite() {
+    fixture_round_trip(Dialect::Sqlite, "blog", true).await;
+}
+
+// The store has a PostgreSQL enum and array columns: PostgreSQL only.
+#[tokio::test]
+async fn store_postgres() {
+    fixture_round_trip(Dialect::Postgres, "store", false).await;
+}
+
+#[tokio::test]
+async fn store_offline_postgres() {
+    fixture_round_trip(Dialect::Postgres, "store", true).await;
+}
+
+/// A copy of the example project (config, revisions, blog entities).
+fn example_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = repo_root();
+    fs_err::copy(root.join("alembic.toml"), dir.path().join("alembic.toml")).unwrap();
+    for sub in ["migrations/versions", "fixtures/blog/entity"] {
+        fs_err::create_dir_all(dir.path().join(sub)).unwrap();
+        for f in fs_err::read_dir(root.join(sub)).unwrap() {
+            let f = f.unwrap().path();
+            fs_err::copy(&f, dir.path().join(sub).join(f.file_name().unwrap())).unwrap();
+        }
+    }
+    dir
+}
+
+fn add_nickname(dir: &Path) {
+    let users = dir.join("fixtures/blog/entity/users.rs");
+    let text = fs_err::read_to_string(&users).unwrap();
+    let field = "    pub bio: Option<String>,\n";
+    assert!(text.contains(field));
+    let text = text.replace(
+        field,
+        &format!("{field}    pub nickname: Option<String>,\n"),
+    );
+    fs_err::write(&users, text).unwrap();
+}
+
+#[test]
+fn example_project_checks_clean_and_finds_a_new_field() {
+    let p = example_copy();
+    let dir = p.path();
+    ok(dir, &["check", "--offline"]);
+    ok(dir, &["upgrade", "head"]);
+    ok(dir, &["check"]);
+
+    add_nickname(dir);
+    let o = retort(dir, &["check"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let diff = stdout(&o);
+    assert!(diff.starts_with("--- database\n+++ models\n"), "{diff}");
+    assert!(
+        diff.lines()
+            .any(|l| l.starts_with("+CREATE TABLE \"users\"") && l.contains("\"nickname\"")),
+        "{diff}"
+    );
+    assert!(
+        stderr(&o).contains("added column `users.nickname`"),
+        "{}",
+        stderr(&o)
+    );
+    let o = retort(dir, &["check", "--offline", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(json["in_sync"], false);
+    assert_eq!(json["changes"][0]["kind"], "add_column");
+    assert_eq!(json["upgrade"][0]["op"], "add_column");
+
+    let err = ok_err(dir, &["revision", "--autogenerate", "-m", "add nickname"]);
+    assert!(err.contains("added column `users.nickname`"), "{err}");
+    ok(dir, &["upgrade", "head"]);
+    ok(dir, &["check"]);
+    ok(dir, &["check", "--offline"]);
+    ok(dir, &["downgrade", "-1"]);
+    // Like Alembic, a database behind head is not compared.
+    let err = fails(dir, &["check"], 2);
+    assert!(err.contains("Target database is not up to date"), "{err}");
+}
+
+#[test]
+fn the_repository_example_passes_check_offline() {
+    // `cargo run -- check --offline` at the repository root.
+    let err = ok_err(&repo_root(), &["check", "--offline"]);
+    assert!(err.contains("No changes"), "{err}");
+}
+
+#[tokio::test]
+async fn rename_on_the_command_line_keeps_the_data() {
+    let db = test_db!(Dialect::Sqlite, "autogen_rename");
+    let p = example_copy();
+    let dir = p.path();
+    let url = db.url.clone();
+    ok(dir, &["--url", &url, "upgrade", "head"]);
+    db.execute("INSERT INTO users (email, name) VALUES ('a@example.com', 'Ada')")
+        .await
+        .unwrap();
+    let users = dir.join("fixtures/blog/entity/users.rs");
+    let text = fs_err::read_to_string(&users).unwrap();
+    fs_err::write(
+        &users,
+        text.replace("pub name: String", "pub full_name: String"),
+    )
+    .unwrap();
+
+    // Unanswered (no terminal), it is a drop and an add, with a warning.
+    let o = retort(dir, &["--url", &url, "check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("--rename users.name=full_name"),
+        "{}",
+        stderr(&o)
+    );
+    let bad = fails(
+        dir,
+        &[
+            "--url",
+            &url,
+            "revision",
+            "--autogenerate",
+            "-m",
+            "x",
+            "--rename",
+            "users.nope=full_name",
+        ],
+        2,
+    );
+    assert!(bad.contains("does not match"), "{bad}");
+    let err = ok_err(
+        dir,
+        &[
+            "--url",
+            &url,
+            "revision",
+            "--autogenerate",
+            "-m",
+            "rename",
+            "--rename",
+            "users.name=full_name",
+        ],
+    );
+    assert!(
+        err.contains("renamed column `users.name` to `users.full_name`"),
+        "{err}"
+    );
+    ok(dir, &["--url", &url, "upgrade", "head"]);
+    ok(dir, &["--url", &url, "check"]);
+    assert_eq!(
+        db.query_strings("SELECT full_name FROM users").await,
+        [[Some("Ada".to_owned())]]
+    );
+    ok(dir, &["--url", &url, "downgrade", "-1"]);
+    assert_eq!(
+        db.query_strings("SELECT name FROM users").await,
+        [[Some("Ada".to_owned())]]
+    );
+    db.drop().await;
+}
+
+async fn behind(db: &TestDb) {
+    let p = example_copy();
+    let dir = p.path();
+    let url = db.url.clone();
+    ok(dir, &["--url", &url, "upgrade", "b10900000002"]);
+    let err = fails(
+        dir,
+        &["--url", &url, "revision", "--autogenerate", "-m", "x"],
+        2,
+    );
+    assert!(err.contains("Target database is not up to date"), "{err}");
+    // Offline compares with the chain and needs no database.
+    let err = ok_err(dir, &["revision", "--autogenerate", "-m", "x", "--offline"]);
+    assert!(err.contains("no changes"), "{err}");
+}
+
+#[tokio::test]
+async fn autogenerate_refuses_a_database_behind_head() {
+    let db = test_db!(Dialect::Sqlite, "autogen_behind");
+    behind(&db).await;
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn inspect_db_reads_the_live_schema() {
+    let db = test_db!(Dialect::Postgres, "inspect_db");
+    let p = example_copy();
+    let dir = p.path();
+    let url = db.url.clone();
+    ok(dir, &["--url", &url, "upgrade", "head"]);
+    let json = ok(dir, &["--url", &url, "inspect", "db", "--format", "json"]);
+    let schema: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let tables: Vec<&String> = schema["tables"].as_object().unwrap().keys().collect();
+    assert_eq!(tables, ["media", "post_tag", "posts", "tags", "users"]);
+    assert_eq!(
+        json,
+        ok(dir, &["--url", &url, "inspect", "db", "--format", "json"]),
+        "deterministic"
+    );
+    let sql = ok(dir, &["--url", &url, "inspect", "db"]);
+    assert!(sql.contains("CREATE TABLE \"users\""), "{sql}");
+    db.drop().await;
+}
