@@ -381,7 +381,10 @@ impl Operation {
                 format!("drop the primary key of `{table}`")
             }
             Operation::AlterPrimaryKey { table, columns } => {
-                format!("set the primary key of `{table}` to ({})", columns.join(", "))
+                format!(
+                    "set the primary key of `{table}` to ({})",
+                    columns.join(", ")
+                )
             }
             Operation::CreateIndex {
                 table,

@@ -106,7 +106,8 @@ pub(crate) fn alter_primary_key(
     columns: &[String],
 ) -> Vec<Sql> {
     let t = quote_ident(dialect, table);
-    let add = (!columns.is_empty()).then(|| format!("ADD PRIMARY KEY ({})", idents(dialect, columns)));
+    let add =
+        (!columns.is_empty()).then(|| format!("ADD PRIMARY KEY ({})", idents(dialect, columns)));
     match dialect {
         Dialect::Mysql => {
             let parts: Vec<String> = old
