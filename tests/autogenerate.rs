@@ -302,3 +302,46 @@ async fn inspect_db_reads_the_live_schema() {
     assert!(sql.contains("CREATE TABLE \"users\""), "{sql}");
     db.drop().await;
 }
+
+#[test]
+fn narrowing_a_type_is_marked_destructive_in_the_summary_and_the_file() {
+    let p = example_copy();
+    let dir = p.path();
+    let users = dir.join("fixtures/blog/entity/users.rs");
+    let text = fs_err::read_to_string(&users)
+        .unwrap()
+        .replace("StringLen::N(100)", "StringLen::N(50)");
+    fs_err::write(&users, text).unwrap();
+    let err = ok_err(
+        dir,
+        &[
+            "revision",
+            "--autogenerate",
+            "-m",
+            "shorter names",
+            "--offline",
+            "--rev-id",
+            "aaaaaaaaaaaa",
+        ],
+    );
+    assert!(
+        err.contains("users.name") && err.contains("[destructive]"),
+        "{err}"
+    );
+    let file = fs_err::read_dir(dir.join("migrations/versions"))
+        .unwrap()
+        .map(|f| f.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("aaaaaaaaaaaa"))
+        .unwrap();
+    let text = fs_err::read_to_string(&file).unwrap();
+    assert!(
+        text.starts_with("# destructive: this revision can lose data:\n#   "),
+        "{text}"
+    );
+    assert!(
+        text.lines().take(3).any(|l| l.contains("users.name")),
+        "{text}"
+    );
+    // The file still parses and the chain is in sync with the models.
+    ok(dir, &["check", "--offline"]);
+}

@@ -34,6 +34,9 @@ pub struct NewRevision {
     pub file_template: Option<String>,
     /// Defaults to now (whole seconds, UTC).
     pub create_date: Option<DateTime<Utc>>,
+    /// Comment lines written at the top of the file (without `# `), e.g.
+    /// the destructive changes autogenerate found.
+    pub header_comments: Vec<String>,
 }
 
 /// Writes a new revision file under the script's `versions/` and returns it.
@@ -167,7 +170,15 @@ fn write_new(
     let mut all = script.revisions().to_vec();
     all.push(rev.clone());
     Script::from_revisions(script.location().to_owned(), all)?;
-    write_new_file(&path, &render_revision(&rev))?;
+    let mut text = String::new();
+    for line in &new.header_comments {
+        text.push_str(&format!("# {line}\n"));
+    }
+    if !new.header_comments.is_empty() {
+        text.push('\n');
+    }
+    text.push_str(&render_revision(&rev));
+    write_new_file(&path, &text)?;
     Revision::read(&path)
 }
 

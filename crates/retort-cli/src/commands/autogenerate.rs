@@ -298,7 +298,21 @@ pub fn revision(config: &Config, script: &Script, args: RevisionArgs) -> Result<
     }
     eprintln!("Detected {} change(s):", diff.changes.len());
     print_changes(&diff);
+    let destructive: Vec<String> = diff
+        .changes
+        .iter()
+        .filter(|c| c.destructive)
+        .map(|c| format!("  {}", c.description))
+        .collect();
+    let header_comments = if destructive.is_empty() {
+        Vec::new()
+    } else {
+        let mut lines = vec!["destructive: this revision can lose data:".to_owned()];
+        lines.extend(destructive);
+        lines
+    };
     let new = NewRevision {
+        header_comments,
         message: args.message.unwrap_or_default(),
         head: args.head,
         splice: args.splice,
