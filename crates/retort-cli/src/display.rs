@@ -11,7 +11,7 @@ pub fn status(script: &Script, rev: &Revision) -> String {
     if !labels.is_empty() {
         let _ = write!(s, " ({})", labels.join(", "));
     }
-    if script.heads().contains(&rev.id.as_str()) {
+    if script.is_head(&rev.id) {
         s.push_str(" (head)");
     }
     if script.children(&rev.id).len() > 1 {

@@ -3,7 +3,7 @@ use std::collections::HashSet;
 use retort_core::{Dialect, Operation, Schema, apply};
 use retort_script::{Direction, Plan, Script, VersionChange};
 use retort_sql::{
-    Sql, render, version_delete, version_insert, version_table_create, version_update,
+    Sql, render_applied, version_delete, version_insert, version_table_create, version_update,
 };
 
 use crate::MigrateError;
@@ -106,7 +106,10 @@ pub fn build_plan(
     plan: &Plan,
     options: &PlanOptions,
 ) -> Result<SqlPlan, MigrateError> {
+    // `schema` is the state before each operation and `next` the state after
+    // it: both advance by replay, so no operation copies the whole schema.
     let mut schema = schema_at(script, &plan.heads_before)?;
+    let mut next = schema.clone();
     let mut steps = Vec::with_capacity(plan.steps.len());
     for step in &plan.steps {
         let rev = script
@@ -125,13 +128,16 @@ pub fn build_plan(
                     reason: reason.clone(),
                 });
             }
+            replay(&mut next, &rev.id, direction, std::slice::from_ref(op))?;
             let rendered =
-                render(op, &schema, options.dialect).map_err(|source| MigrateError::Render {
-                    revision: rev.id.clone(),
-                    direction,
-                    index: i + 1,
-                    op: op.kind(),
-                    source: Box::new(source),
+                render_applied(op, &schema, &next, options.dialect).map_err(|source| {
+                    MigrateError::Render {
+                        revision: rev.id.clone(),
+                        direction,
+                        index: i + 1,
+                        op: op.kind(),
+                        source: Box::new(source),
+                    }
                 })?;
             rebuilds_table |= rendered.rebuilds_table;
             statements.extend(rendered.statements);

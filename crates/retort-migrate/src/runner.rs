@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use retort_core::{Dialect, Operation, Schema, create_schema_ops, reverse};
 use retort_script::{Direction, Plan, Script};
 use retort_sql::{
-    Sql, drop_table_if_exists, render, sqlite_foreign_key_check, sqlite_foreign_keys,
+    Sql, drop_table_if_exists, render_applied, sqlite_foreign_key_check, sqlite_foreign_keys,
     version_table_create,
 };
 
@@ -731,26 +731,22 @@ impl Migrator {
 /// Statements that drop every table and enum of `schema`: the reverse of
 /// building it, with indexes left to go with their tables.
 fn drop_schema(schema: &Schema, dialect: Dialect) -> Result<Vec<Sql>, MigrateError> {
-    let build = create_schema_ops(schema);
-    let mut current = Schema::default();
-    let mut states = Vec::with_capacity(build.len());
-    for op in &build {
-        states.push(current.clone());
-        retort_core::apply(&mut current, op)
-            .map_err(|e| MigrateError::Refused(format!("cannot plan `fresh`: {e}")))?;
-    }
+    let refuse =
+        |e: &dyn std::fmt::Display| MigrateError::Refused(format!("cannot plan `fresh`: {e}"));
+    // `current` and `next` advance together, so no step copies the schema.
+    let mut current = schema.clone();
+    let mut next = schema.clone();
     let mut out = Vec::new();
-    for (op, before) in build.iter().zip(states).rev() {
+    for op in create_schema_ops(schema).iter().rev() {
         if matches!(op, Operation::CreateIndex { .. }) {
             continue;
         }
-        let undo = reverse(op, &before)
-            .map_err(|e| MigrateError::Refused(format!("cannot plan `fresh`: {e}")))?;
-        for u in undo {
-            let r = render(&u, &current, dialect)
-                .map_err(|e| MigrateError::Refused(format!("cannot plan `fresh`: {e}")))?;
-            retort_core::apply(&mut current, &u)
-                .map_err(|e| MigrateError::Refused(format!("cannot plan `fresh`: {e}")))?;
+        // The reverse of create_table, add_foreign_key and create_enum does
+        // not depend on the schema before them: the current one serves.
+        for u in reverse(op, &current).map_err(|e| refuse(&e))? {
+            retort_core::apply(&mut next, &u).map_err(|e| refuse(&e))?;
+            let r = render_applied(&u, &current, &next, dialect).map_err(|e| refuse(&e))?;
+            retort_core::apply(&mut current, &u).map_err(|e| refuse(&e))?;
             out.extend(r.statements);
         }
     }

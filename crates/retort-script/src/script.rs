@@ -304,15 +304,25 @@ impl Script {
             .into_iter()
             .collect();
         let anc = |i: usize| -> HashSet<usize> { self.ancestors(&[i], true).into_iter().collect() };
-        let mut ancestors: Vec<HashSet<usize>> = current.iter().map(|&h| anc(h)).collect();
+        // The ancestors of each branch being walked, computed only when
+        // another branch is walked too: on a long single chain, computing
+        // them at every step would make the walk quadratic.
+        let mut ancestors: Vec<Option<HashSet<usize>>> = current.iter().map(|_| None).collect();
         let mut out = Vec::new();
         let mut idx = 0;
         while !current.is_empty() {
             let candidate = current[idx];
+            if current.len() > 1 {
+                for (k, a) in ancestors.iter_mut().enumerate() {
+                    if a.is_none() {
+                        *a = Some(anc(current[k]));
+                    }
+                }
+            }
             if let Some(other) = ancestors
                 .iter()
                 .enumerate()
-                .position(|(k, a)| k != idx && a.contains(&candidate))
+                .position(|(k, a)| k != idx && a.as_ref().is_some_and(|a| a.contains(&candidate)))
             {
                 idx = other;
                 continue;
@@ -332,10 +342,10 @@ impl Script {
                 idx = idx.saturating_sub(1);
             } else {
                 current[idx] = to_add[0];
-                ancestors[idx] = anc(to_add[0]);
+                ancestors[idx] = None;
                 for &h in &to_add[1..] {
                     current.push(h);
-                    ancestors.push(anc(h));
+                    ancestors.push(None);
                 }
             }
         }
@@ -424,6 +434,13 @@ impl Script {
     }
 
     /// The revisions whose `down_revision` is `id`.
+    /// Whether `id` is a head (no revision has it as a parent). O(1), for
+    /// listings that ask of every revision.
+    pub fn is_head(&self, id: &str) -> bool {
+        self.rev_index(id)
+            .is_some_and(|i| self.nodes[i].next.is_empty())
+    }
+
     pub fn children(&self, id: &str) -> Vec<&str> {
         self.rev_index(id)
             .map(|i| {

@@ -48,7 +48,7 @@ pub use dml::{drop_table_if_exists, insert_row, select_rows, table_exists, updat
 pub use error::RenderError;
 pub use handwritten::{quote_ident, sqlite_foreign_key_check, sqlite_foreign_keys};
 pub use lock::{lock_acquire, lock_key, lock_release};
-pub use render::{Rendered, render};
+pub use render::{Rendered, render, render_applied};
 pub use schema::render_schema;
 pub use sql::Sql;
 pub use version::{

@@ -35,22 +35,34 @@ pub struct Rendered {
 /// Renders `op` for `dialect`. `before` is the schema the operation applies
 /// to; names the operation leaves unnamed come from replaying it on a copy.
 pub fn render(op: &Operation, before: &Schema, dialect: Dialect) -> Result<Rendered, RenderError> {
+    let mut after = before.clone();
+    apply(&mut after, op).map_err(|source| RenderError::Replay {
+        op: op.kind(),
+        table: op.table().map(str::to_owned),
+        source,
+    })?;
+    render_applied(op, before, &after, dialect)
+}
+
+/// [`render`] for a caller that already replays: `after` must be `before`
+/// with `op` applied ([`retort_core::apply`]). Saves a copy of the whole
+/// schema per operation, which matters for plans of thousands of operations.
+pub fn render_applied(
+    op: &Operation,
+    before: &Schema,
+    after: &Schema,
+    dialect: Dialect,
+) -> Result<Rendered, RenderError> {
     if let Operation::Irreversible { reason } = op {
         return Err(RenderError::Irreversible {
             reason: reason.clone(),
         });
     }
     let table = op.table().map(str::to_owned);
-    let mut after = before.clone();
-    apply(&mut after, op).map_err(|source| RenderError::Replay {
-        op: op.kind(),
-        table: table.clone(),
-        source,
-    })?;
     let mut r = Renderer {
         d: dialect,
         before,
-        after: &after,
+        after,
         out: Rendered::default(),
     };
     r.op(op).map_err(|reason| RenderError::Unsupported {

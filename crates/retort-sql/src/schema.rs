@@ -1,19 +1,26 @@
-use retort_core::{Dialect, Schema, apply, create_schema_ops};
+use retort_core::{Dialect, Operation, Schema, apply, create_schema_ops};
 
-use crate::{RenderError, Sql, render};
+use crate::{RenderError, Sql, render_applied};
 
 /// The DDL that builds `schema` from nothing: enum types, tables (parents
 /// first), indexes, and foreign keys that close a cycle.
 pub fn render_schema(schema: &Schema, dialect: Dialect) -> Result<Vec<Sql>, RenderError> {
-    let mut current = Schema::default();
+    // `before` and `after` advance together, so no operation copies the schema.
+    let mut before = Schema::default();
+    let mut after = Schema::default();
     let mut out = Vec::new();
     for op in create_schema_ops(schema) {
-        out.extend(render(&op, &current, dialect)?.statements);
-        apply(&mut current, &op).map_err(|source| RenderError::Replay {
-            op: op.kind(),
-            table: op.table().map(str::to_owned),
-            source,
-        })?;
+        replay(&mut after, &op)?;
+        out.extend(render_applied(&op, &before, &after, dialect)?.statements);
+        replay(&mut before, &op)?;
     }
     Ok(out)
+}
+
+fn replay(schema: &mut Schema, op: &Operation) -> Result<(), RenderError> {
+    apply(schema, op).map_err(|source| RenderError::Replay {
+        op: op.kind(),
+        table: op.table().map(str::to_owned),
+        source,
+    })
 }

@@ -113,28 +113,38 @@ fn sides(
     offline: bool,
     dialect: Option<Dialect>,
 ) -> Result<Sides, CliError> {
-    let models = read_models(config)?;
-    let heads: Vec<String> = script.heads().iter().map(|h| (*h).to_owned()).collect();
-    let chain = retort_migrate::schema_at(script, &heads).map_err(crate::migrate_error)?;
-    let (current, dialect) = if offline {
-        let schema = chain.clone();
-        let dialect = match dialect {
-            Some(d) => Some(d),
-            None => config
-                .url
-                .as_deref()
-                .and_then(|u| Dialect::from_url(u).ok()),
-        };
-        (schema, dialect)
-    } else {
-        if dialect.is_some() {
-            return Err(CliError::user("`--dialect` goes with `--offline`")
-                .hint("a live comparison uses the dialect of the URL"));
-        }
-        require_at_head(config, script)?;
-        let (schema, d) = read_db(config)?;
-        (schema, Some(d))
-    };
+    // The entities are read on a second thread while the chain and the
+    // database are: the two reads take about as long as each other.
+    let (models, current) = std::thread::scope(|scope| {
+        let models = scope.spawn(|| read_models(config));
+        let current = (|| -> Result<_, CliError> {
+            let heads: Vec<String> = script.heads().iter().map(|h| (*h).to_owned()).collect();
+            let chain = retort_migrate::schema_at(script, &heads).map_err(crate::migrate_error)?;
+            let (current, dialect) = if offline {
+                let schema = chain.clone();
+                let dialect = match dialect {
+                    Some(d) => Some(d),
+                    None => config
+                        .url
+                        .as_deref()
+                        .and_then(|u| Dialect::from_url(u).ok()),
+                };
+                (schema, dialect)
+            } else {
+                if dialect.is_some() {
+                    return Err(CliError::user("`--dialect` goes with `--offline`")
+                        .hint("a live comparison uses the dialect of the URL"));
+                }
+                require_at_head(config, script)?;
+                let (schema, d) = read_db(config)?;
+                (schema, Some(d))
+            };
+            Ok((chain, current, dialect))
+        })();
+        (models.join().expect("the entity reader thread"), current)
+    });
+    let models = models?;
+    let (chain, current, dialect) = current?;
     let normalize = |s: &Schema| match dialect {
         Some(d) => retort_catalog::normalize_for(d, s),
         None => s.clone(),
@@ -246,6 +256,10 @@ fn compare(sides: &Sides, renames: Vec<ColumnRename>) -> Result<Diff, CliError> 
         CliError::user(format!("internal error: the planned operations do not replay: {e}"))
             .hint("please report this with the output of `retort inspect models --format json` and `retort inspect db --format json`")
     };
+    if diff.upgrade.is_empty() && diff.downgrade.is_empty() {
+        // Nothing to replay: the check below could only re-diff equal schemas.
+        return Ok(diff);
+    }
     retort_diff::verify(&sides.current, &sides.models, &diff, &options).map_err(internal)?;
     diff.respell(
         &sides.current,
