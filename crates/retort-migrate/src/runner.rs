@@ -18,6 +18,9 @@ use crate::error::StepFailure;
 use crate::state::{BEGIN, COMMIT, DONE, FAILED, LogEntry, ROLLBACK, RUNNING, State, db_err};
 use crate::{MigrateError, PlanOptions, SqlPlan, SqlStep, build_plan, schema_at, stamp_plan};
 
+/// How often a running MySQL revision writes its progress to the log.
+const PROGRESS_INTERVAL: Duration = Duration::from_millis(200);
+
 /// How a [`Migrator`] runs.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -113,6 +116,15 @@ pub struct Migrator {
     script: Arc<Script>,
     settings: Settings,
     progress: Option<ProgressFn>,
+}
+
+/// A plan made before the lock, and the state it was made from.
+struct Peeked {
+    rebuilds: bool,
+    heads: Vec<String>,
+    log_len: usize,
+    plan: Plan,
+    sql: SqlPlan,
 }
 
 enum Action<'a> {
@@ -266,7 +278,13 @@ impl Migrator {
         let dialect = conn.dialect();
         // SQLite cannot turn foreign keys off inside a transaction, and its
         // lock is one: decide before taking it whether a rebuild needs them off.
-        let fk_off = dialect == Dialect::Sqlite && self.peek_rebuilds(&mut conn, &action).await;
+        let peeked = if dialect == Dialect::Sqlite {
+            self.peek(&mut conn, &action).await
+        } else {
+            None
+        };
+        let fk_off = peeked.as_ref().is_some_and(|p| p.rebuilds)
+            || (dialect == Dialect::Sqlite && matches!(action, Action::Fresh));
         if fk_off {
             conn.execute(sqlite_foreign_keys(false).as_str())
                 .await
@@ -278,7 +296,7 @@ impl Migrator {
             self.settings.lock_timeout,
         )
         .await?;
-        let result = self.run_locked(&mut conn, &action, fk_off).await;
+        let result = self.run_locked(&mut conn, &action, fk_off, peeked).await;
         if dialect == Dialect::Sqlite {
             // The exclusive transaction is the lock: end it either way.
             let end = if result.is_ok() || self.settings.transaction_per_migration {
@@ -295,23 +313,26 @@ impl Migrator {
         result
     }
 
-    /// Whether the plan, as the database stands before the lock, rebuilds a
-    /// SQLite table. Errors here are found again, and reported, under the lock.
-    async fn peek_rebuilds(&self, conn: &mut Conn, action: &Action<'_>) -> bool {
+    /// The plan as the database stands before the lock (SQLite only), to
+    /// know whether a rebuild needs foreign keys off, which SQLite cannot
+    /// change inside its lock's transaction. Errors here are found again, and
+    /// reported, under the lock; the plan is reused there when nothing moved.
+    async fn peek(&self, conn: &mut Conn, action: &Action<'_>) -> Option<Peeked> {
+        if matches!(action, Action::Fresh | Action::Stamp(..)) {
+            return None;
+        }
         let state = State::new(conn.dialect(), &self.settings.version_table);
-        let Ok(heads) = state.heads(conn).await else {
-            return false;
-        };
-        let Ok(log) = state.log(conn).await else {
-            return false;
-        };
-        let plan = match self.plan_for(action, &heads, &log) {
-            Ok(Some(p)) => p,
-            _ => return matches!(action, Action::Fresh),
-        };
-        build_plan(&self.script, &plan, &self.options(conn.dialect()))
-            .map(|p| p.steps.iter().any(|s| s.rebuilds_table))
-            .unwrap_or(false)
+        let heads = state.heads(conn).await.ok()?;
+        let log = state.log(conn).await.ok()?;
+        let plan = self.plan_for(action, &heads, &log).ok()??;
+        let sql = build_plan(&self.script, &plan, &self.options(conn.dialect())).ok()?;
+        Some(Peeked {
+            rebuilds: sql.steps.iter().any(|s| s.rebuilds_table),
+            heads,
+            log_len: log.len(),
+            plan,
+            sql,
+        })
     }
 
     /// The graph plan of an action, or `None` for actions that are not plans.
@@ -339,6 +360,7 @@ impl Migrator {
         conn: &mut Conn,
         action: &Action<'_>,
         fk_off: bool,
+        peeked: Option<Peeked>,
     ) -> Result<RunReport, MigrateError> {
         let dialect = conn.dialect();
         let state = State::new(dialect, &self.settings.version_table);
@@ -370,22 +392,37 @@ impl Migrator {
                     .failed_statement
                     .clone()
                     .unwrap_or_else(|| "(unknown)".into()),
-                message: bad
-                    .error
-                    .clone()
-                    .unwrap_or_else(|| "the run stopped before it finished".into()),
+                message: bad.error.clone().unwrap_or_else(|| {
+                    format!(
+                        "the run was interrupted; at least {} of {} statements had run",
+                        bad.statements_done, bad.statements_total
+                    )
+                }),
             })));
         }
-        let plan = self
-            .plan_for(action, &heads, &log)?
-            .expect("only stamp has no plan");
+        // Under the lock, the heads decide; a plan peeked before it is reused
+        // only when nothing moved in between.
+        let (plan, sql) = match peeked {
+            Some(p) if p.heads == heads && p.log_len == log.len() => (p.plan, p.sql),
+            _ => {
+                let plan = self
+                    .plan_for(action, &heads, &log)?
+                    .expect("only stamp has no plan");
+                let sql = build_plan(&self.script, &plan, &self.options(dialect))?;
+                (plan, sql)
+            }
+        };
+        if !fk_off && sql.steps.iter().any(|s| s.rebuilds_table) {
+            return Err(MigrateError::Refused(
+                "another run changed the database while this one waited for the lock\nhint: run the command again".into(),
+            ));
+        }
         if plan.direction == Direction::Up && !self.settings.allow_changed {
             let changed = changed_revisions(&self.script, &heads, &log)?;
             if !changed.is_empty() {
                 return Err(MigrateError::Changed { revisions: changed });
             }
         }
-        let sql = build_plan(&self.script, &plan, &self.options(dialect))?;
         let batch = log.iter().map(|e| e.batch).max().unwrap_or(0) + 1;
         let mut report = RunReport {
             heads_before: heads.clone(),
@@ -615,6 +652,7 @@ impl Migrator {
         conn.execute(start_row.as_str())
             .await
             .map_err(|e| db_err("writing the log", e))?;
+        let mut last_progress = Instant::now();
         for (n, s) in statements.iter().enumerate() {
             if let Err(e) = conn.execute(s.as_str()).await {
                 let message = e.to_string();
@@ -624,6 +662,7 @@ impl Migrator {
                     batch,
                     FAILED,
                     elapsed,
+                    n,
                     Some((s.as_str(), &message)),
                 );
                 let _ = conn.execute(fail.as_str()).await;
@@ -646,16 +685,24 @@ impl Migrator {
                     },
                 });
             }
-            let progress = state.progress(&step.revision, batch, n + 1);
-            conn.execute(progress.as_str())
-                .await
-                .map_err(|e| db_err("writing the log", e))?;
+            // Each write of progress is a commit of its own on MySQL, as
+            // costly as a DDL statement: write it at most every interval. A
+            // failing statement is recorded exactly above; after a crash the
+            // log holds a lower bound of what ran.
+            if last_progress.elapsed() >= PROGRESS_INTERVAL {
+                let progress = state.progress(&step.revision, batch, n + 1);
+                conn.execute(progress.as_str())
+                    .await
+                    .map_err(|e| db_err("writing the log", e))?;
+                last_progress = Instant::now();
+            }
         }
         let finish = state.finish(
             &step.revision,
             batch,
             DONE,
             started.elapsed().as_millis() as i64,
+            total,
             None,
         );
         conn.execute(finish.as_str())

@@ -225,7 +225,8 @@ impl<'a> State<'a> {
         )
     }
 
-    /// Progress of a running MySQL step: statements done so far.
+    /// Progress of a running MySQL step: statements done so far (written at
+    /// most every [`crate::runner`] progress interval; exact on failure).
     pub(crate) fn progress(&self, revision: &str, batch: i64, done: usize) -> Sql {
         update_rows(
             self.dialect,
@@ -250,11 +251,13 @@ impl<'a> State<'a> {
         batch: i64,
         status: &str,
         duration_ms: i64,
+        done: usize,
         failed: Option<(&str, &str)>,
     ) -> Sql {
         let mut set = vec![
             ("status", Some(Value::String(status.to_owned()))),
             ("duration_ms", Some(Value::Int(duration_ms))),
+            ("statements_done", Some(Value::Int(done as i64))),
         ];
         if let Some((stmt, err)) = failed {
             set.push(("failed_statement", Some(Value::String(stmt.to_owned()))));
