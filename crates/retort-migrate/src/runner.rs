@@ -507,13 +507,11 @@ impl Migrator {
                             .await
                             .map_err(|e| db_err("starting the revision's transaction", e))?;
                     }
-                    let mut failed = None;
-                    for (n, s) in statements.iter().enumerate() {
-                        if let Err(e) = conn.execute(s.as_str()).await {
-                            failed = Some((n, s.as_str().to_owned(), e.to_string()));
-                            break;
-                        }
-                    }
+                    let mut failed = if own_tx {
+                        run_batch(conn, &statements, sqlite, undo).await
+                    } else {
+                        run_one_by_one(conn, &statements).await
+                    };
                     if failed.is_none() && sqlite && fk_off {
                         match conn.fetch(sqlite_foreign_key_check().as_str()).await {
                             Ok(rows) if rows.is_empty() => {}
@@ -773,6 +771,54 @@ impl Migrator {
         }
         Ok(())
     }
+}
+
+/// The first failing statement: (index, text, the database's message).
+type Failure = (usize, String, String);
+
+async fn run_one_by_one(conn: &mut Conn, statements: &[&Sql]) -> Option<Failure> {
+    for (n, s) in statements.iter().enumerate() {
+        if let Err(e) = conn.execute(s.as_str()).await {
+            return Some((n, s.as_str().to_owned(), e.to_string()));
+        }
+    }
+    None
+}
+
+/// Sends a revision's statements in one round trip. Inside the revision's
+/// own transaction that is safe to undo: when the batch fails, it is rolled
+/// back and replayed one statement at a time to name the one that fails.
+async fn run_batch(
+    conn: &mut Conn,
+    statements: &[&Sql],
+    sqlite: bool,
+    undo: &str,
+) -> Option<Failure> {
+    if statements.is_empty() {
+        return None;
+    }
+    // A newline before each `;` so that a trailing `--` comment in user SQL
+    // cannot swallow the separator.
+    let batch: Vec<&str> = statements
+        .iter()
+        .map(|s| s.as_str().trim_end().trim_end_matches(';'))
+        .collect();
+    let Err(batch_error) = conn.execute(&batch.join("\n;\n")).await else {
+        return None;
+    };
+    // Back to the start of the revision: a savepoint stays open after
+    // `ROLLBACK TO`; PostgreSQL needs its transaction begun again.
+    let _ = conn.execute(undo).await;
+    if !sqlite {
+        let _ = conn.execute(BEGIN).await;
+    }
+    Some(run_one_by_one(conn, statements).await.unwrap_or_else(|| {
+        (
+            statements.len() - 1,
+            batch.join(";\n"),
+            batch_error.to_string(),
+        )
+    }))
 }
 
 /// Statements that drop every table and enum of `schema`: the reverse of
