@@ -32,8 +32,8 @@ struct Sides {
     renamed_from: Vec<ColumnRename>,
 }
 
-/// The models as the entity sources describe them.
-fn read_models(config: &Config) -> Result<retort_entity::ModelSet, CliError> {
+/// The models as the entity sources describe them; warnings go to stderr.
+pub(crate) fn read_models(config: &Config) -> Result<retort_entity::ModelSet, CliError> {
     if config.models.paths.is_empty() {
         return Err(
             CliError::user("no entity sources: `[models] paths` is empty")

@@ -23,21 +23,7 @@ pub fn models(
     format: Format,
     dialect: Option<retort_core::Dialect>,
 ) -> Result<(), CliError> {
-    if config.models.paths.is_empty() {
-        return Err(
-            CliError::user("no entity sources: `[models] paths` is empty")
-                .hint("add `paths = [\"src/entity\"]` under `[models]` in alembic.toml"),
-        );
-    }
-    let options = retort_entity::ReadOptions {
-        types: config.models.types.clone(),
-        exclude_tables: config.models.exclude_tables.clone(),
-    };
-    let read = retort_entity::read_models(&config.models.paths, &options)
-        .map_err(|e| CliError::user(e.to_string()))?;
-    for w in &read.warnings {
-        eprintln!("warning: {w}");
-    }
+    let read = super::autogenerate::read_models(config)?;
     print_schema(config, &read.schema, format, dialect)
 }
 
