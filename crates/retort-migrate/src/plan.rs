@@ -1,5 +1,3 @@
-use std::collections::HashSet;
-
 use retort_core::{Dialect, Operation, Schema, apply};
 use retort_script::{Direction, Plan, Script, VersionChange};
 use retort_sql::{
@@ -53,28 +51,12 @@ impl SqlStep {
 /// The schema a database whose version table holds `heads` has: every
 /// revision up to them, replayed in order.
 pub fn schema_at(script: &Script, heads: &[String]) -> Result<Schema, MigrateError> {
-    let mut needed = HashSet::new();
-    let mut stack: Vec<String> = heads.to_vec();
-    while let Some(id) = stack.pop() {
-        let rev = script
-            .get(&id)
-            .ok_or_else(|| MigrateError::UnknownRevision(id.clone()))?;
-        if needed.insert(rev.id.clone()) {
-            stack.extend(rev.down_revisions.iter().cloned());
-            for dep in &rev.depends_on {
-                // depends_on may name a branch label; resolve it through the graph.
-                match script.resolve_one(dep) {
-                    Ok(r) => stack.push(r.id.clone()),
-                    Err(_) => stack.push(dep.clone()),
-                }
-            }
-        }
-    }
+    let needed = script.applied_ids(heads, true)?;
     let mut schema = Schema::default();
     for rev in script
         .topological()
         .into_iter()
-        .filter(|r| needed.contains(&r.id))
+        .filter(|r| needed.contains(r.id.as_str()))
     {
         replay(&mut schema, &rev.id, "upgrade", &rev.upgrade)?;
     }

@@ -860,17 +860,11 @@ fn describe_heads(heads: &[String]) -> String {
 
 /// Every revision applied when the version table holds `heads`.
 fn applied_set(script: &Script, heads: &[String]) -> Result<HashSet<String>, MigrateError> {
-    let mut seen = HashSet::new();
-    let mut stack = heads.to_vec();
-    while let Some(id) = stack.pop() {
-        let rev = script
-            .get(&id)
-            .ok_or_else(|| MigrateError::UnknownRevision(id.clone()))?;
-        if seen.insert(rev.id.clone()) {
-            stack.extend(rev.down_revisions.iter().cloned());
-        }
-    }
-    Ok(seen)
+    Ok(script
+        .applied_ids(heads, true)?
+        .into_iter()
+        .map(str::to_owned)
+        .collect())
 }
 
 /// The last log entry that applied `revision` (direction up, done).

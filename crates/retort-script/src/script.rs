@@ -1,3 +1,4 @@
+use crate::TargetError;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -434,6 +435,30 @@ impl Script {
     }
 
     /// The revisions whose `down_revision` is `id`.
+    /// The revisions a database whose version table holds `heads` has
+    /// applied: the heads and their ancestors, and with `with_deps` what they
+    /// `depends_on` too (as the upgrade and downgrade plans count them).
+    pub fn applied_ids(
+        &self,
+        heads: &[String],
+        with_deps: bool,
+    ) -> Result<HashSet<&str>, TargetError> {
+        let mut idx = Vec::with_capacity(heads.len());
+        for h in heads {
+            idx.push(
+                self.rev_index(h)
+                    .ok_or_else(|| TargetError::UnknownCurrent {
+                        revision: h.clone(),
+                    })?,
+            );
+        }
+        Ok(self
+            .ancestors(&idx, with_deps)
+            .into_iter()
+            .map(|i| self.revs[i].id.as_str())
+            .collect())
+    }
+
     /// Whether `id` is a head (no revision has it as a parent). O(1), for
     /// listings that ask of every revision.
     pub fn is_head(&self, id: &str) -> bool {

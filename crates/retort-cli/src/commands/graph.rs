@@ -99,15 +99,10 @@ fn select_range<'a>(
     let upper = resolve(end, "heads")?;
     let lower = resolve(start, "base")?;
     // Ancestors of the upper bound, inclusive.
-    let mut below: HashSet<&str> = HashSet::new();
-    let mut stack: Vec<&str> = upper.iter().map(|r| r.id.as_str()).collect();
-    while let Some(id) = stack.pop() {
-        if below.insert(id)
-            && let Some(r) = script.get(id)
-        {
-            stack.extend(r.down_revisions.iter().map(String::as_str));
-        }
-    }
+    let upper_ids: Vec<String> = upper.iter().map(|r| r.id.clone()).collect();
+    let below = script
+        .applied_ids(&upper_ids, false)
+        .map_err(|e| CliError::user(e.to_string()))?;
     // Descendants of the lower bound, inclusive (everything when it is base).
     let above: Option<HashSet<&str>> = (!lower.is_empty()).then(|| {
         let mut seen = HashSet::new();
