@@ -95,3 +95,49 @@ fn models_without_paths_is_a_user_error() {
     let e = fails(p.path(), &["inspect", "models"], 2);
     assert!(e.contains("[models] paths") && e.contains("hint:"), "{e}");
 }
+
+/// `retort inspect models | head -1`: the reader leaves after one line and
+/// the rest of the output meets a closed pipe. That ends the output quietly
+/// with exit 0; `println!` used to panic there.
+#[test]
+fn a_reader_that_leaves_early_is_not_a_panic() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let entities = dir.path().join("entity");
+    fs_err::create_dir_all(&entities).unwrap();
+    // Several hundred KiB of JSON, far more than a pipe buffers.
+    for n in 0..300 {
+        let text = format!(
+            "use sea_orm::entity::prelude::*;\n\
+             #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]\n\
+             #[sea_orm(table_name = \"t{n}\")]\n\
+             pub struct Model {{\n\
+             #[sea_orm(primary_key)]\n pub id: i32,\n pub name: String,\n\
+             pub body: Option<String>,\n pub score: Option<i64>,\n}}\n"
+        );
+        fs_err::write(entities.join(format!("t{n}.rs")), text).unwrap();
+    }
+    fs_err::write(
+        dir.path().join("alembic.toml"),
+        "[alembic]\nscript_location = \"migrations\"\n[models]\npaths = [\"entity\"]\n",
+    )
+    .unwrap();
+    fs_err::create_dir_all(dir.path().join("migrations/versions")).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_retort"))
+        .args(["inspect", "models", "--format", "json"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert_eq!(first.trim(), "{");
+    // The reader is dropped here: the pipe is closed with most still unread.
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{:?}\n{err}", out.status);
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -2,6 +2,9 @@
 //! the library crates and prints. Data goes to stdout, errors and progress to
 //! stderr; exit codes are documented in [`error`].
 
+#[macro_use]
+mod output;
+
 mod args;
 mod commands;
 mod config;

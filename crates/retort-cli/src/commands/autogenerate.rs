@@ -340,7 +340,7 @@ pub fn revision(config: &Config, script: &Script, args: RevisionArgs) -> Result<
     };
     let rev = generate_revision(script, new).map_err(crate::script_error)?;
     eprintln!("Generating {} ... done", rev.path.display());
-    println!("{}", rev.id);
+    outln!("{}", rev.id)?;
     Ok(())
 }
 
@@ -374,10 +374,10 @@ pub fn check(
                 "upgrade": diff.upgrade,
                 "downgrade": diff.downgrade,
             });
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&value).expect("json of a diff")
-            );
+            )?;
         }
         CheckFormat::Diff if !diff.is_empty() => {
             let d = sides.dialect.unwrap_or(Dialect::Postgres);
@@ -395,7 +395,7 @@ pub fn check(
                 .context_radius(3)
                 .header(source(offline), "models")
                 .to_string();
-            print!("{text}");
+            out!("{text}")?;
         }
         CheckFormat::Diff => {}
     }

@@ -11,9 +11,9 @@ pub fn heads(script: &Script, verbose: bool) -> Result<(), CliError> {
     for id in script.heads() {
         let rev = script.get(id).expect("a head is a revision");
         if verbose {
-            println!("{}", display::verbose(script, rev, false));
+            outln!("{}", display::verbose(script, rev, false))?;
         } else {
-            println!("{}{}", rev.id, display::status(script, rev));
+            outln!("{}{}", rev.id, display::status(script, rev))?;
         }
     }
     Ok(())
@@ -23,19 +23,19 @@ pub fn branches(script: &Script, verbose: bool) -> Result<(), CliError> {
     for id in script.branch_points() {
         let rev = script.get(id).expect("a branch point is a revision");
         if verbose {
-            println!("{}", display::verbose(script, rev, false));
+            outln!("{}", display::verbose(script, rev, false))?;
         } else {
-            println!("{}{}", rev.id, display::status(script, rev));
+            outln!("{}{}", rev.id, display::status(script, rev))?;
         }
         let pad = " ".repeat(rev.id.len());
         for child in script.children(id) {
             let c = script.get(child).expect("a child is a revision");
-            println!(
+            outln!(
                 "{pad} -> {}{}, {}",
                 c.id,
                 display::status(script, c),
                 c.message.lines().next().unwrap_or("")
-            );
+            )?;
         }
     }
     Ok(())
@@ -58,12 +58,12 @@ pub fn history(
         if verbose {
             let text = display::verbose(script, rev, false);
             let (first, rest) = text.split_once('\n').unwrap_or((&text, ""));
-            println!("{first}{mark}\n{rest}");
+            outln!("{first}{mark}\n{rest}")?;
         } else {
             let line = display::line(script, rev);
             match line.split_once(", ") {
-                Some((head, msg)) if !mark.is_empty() => println!("{head}{mark}, {msg}"),
-                _ => println!("{line}"),
+                Some((head, msg)) if !mark.is_empty() => outln!("{head}{mark}, {msg}")?,
+                _ => outln!("{line}")?,
             }
         }
     }
@@ -132,7 +132,7 @@ pub fn show(script: &Script, spec: &str) -> Result<(), CliError> {
         return Err(CliError::user(format!("`{spec}` names no revision")));
     }
     for rev in revs {
-        print!("{}", display::verbose(script, rev, true));
+        out!("{}", display::verbose(script, rev, true))?;
     }
     Ok(())
 }

@@ -37,14 +37,14 @@ pub fn print_schema(
         Format::Json => {
             let text =
                 serde_json::to_string_pretty(schema).map_err(|e| CliError::user(e.to_string()))?;
-            println!("{text}");
+            outln!("{text}")?;
         }
         Format::Sql => {
             let dialect = super::migrate::dialect(config, dialect)?;
             let statements = retort_sql::render_schema(schema, dialect)
                 .map_err(|e| CliError::user(e.to_string()))?;
             for s in statements {
-                println!("{};\n", s.as_str().trim_end().trim_end_matches(';'));
+                outln!("{};\n", s.as_str().trim_end().trim_end_matches(';'))?;
             }
         }
     }

@@ -54,7 +54,7 @@ pub fn run(
         .offline_plan(direction, &args.target)
         .map_err(|e| CliError::user(e.to_string()))?;
     let sql = build_plan(script, &plan, &options).map_err(crate::migrate_error)?;
-    print!("{}", sql.to_script());
+    out!("{}", sql.to_script())?;
     Ok(())
 }
 
@@ -82,6 +82,6 @@ pub fn stamp(
     }
     // Offline there is no version table to read: stamping starts from empty.
     let plan = stamp_plan(&[], &ids, purge, &options);
-    print!("{}", plan.to_script());
+    out!("{}", plan.to_script())?;
     Ok(())
 }

@@ -194,9 +194,9 @@ pub fn current(config: &Config, script: Script, verbose: bool) -> Result<(), Cli
     let heads = block_on(m.current(url)).map_err(|e| run_error(e, url))?;
     for id in &heads {
         match m.script().get(id) {
-            Some(rev) if verbose => print!("{}", display::verbose(m.script(), rev, false)),
-            Some(rev) => println!("{}{}", rev.id, display::status(m.script(), rev)),
-            None => println!("{id} (not in the revision directory)"),
+            Some(rev) if verbose => out!("{}", display::verbose(m.script(), rev, false))?,
+            Some(rev) => outln!("{}{}", rev.id, display::status(m.script(), rev))?,
+            None => outln!("{id} (not in the revision directory)")?,
         }
     }
     Ok(())
@@ -224,7 +224,7 @@ pub fn status(config: &Config, script: Script, format: OutputFormat) -> Result<(
                     })
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&items).expect("json"));
+            outln!("{}", serde_json::to_string_pretty(&items).expect("json"))?;
         }
         OutputFormat::Table => {
             let header = ["Ran?", "Revision", "Batch", "Applied at", "Message"];
@@ -265,9 +265,9 @@ pub fn status(config: &Config, script: Script, format: OutputFormat) -> Result<(
                     .trim_end()
                     .to_owned()
             };
-            println!("{}", line(header));
+            outln!("{}", line(header))?;
             for r in &body {
-                println!("{}", line([&r[0], &r[1], &r[2], &r[3], &r[4]]));
+                outln!("{}", line([&r[0], &r[1], &r[2], &r[3], &r[4]]))?;
             }
             if rows.iter().any(|r| r.changed) {
                 eprintln!("* changed since it was applied");

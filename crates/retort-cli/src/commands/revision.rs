@@ -6,9 +6,9 @@ use crate::args::RevisionArgs;
 use crate::config::Config;
 use crate::error::CliError;
 
-fn announce(rev: &Revision) {
+fn announce(rev: &Revision) -> Result<(), CliError> {
     eprintln!("Generating {} ... done", rev.path.display());
-    println!("{}", rev.id);
+    outln!("{}", rev.id)
 }
 
 pub fn revision(config: &Config, script: &Script, args: RevisionArgs) -> Result<(), CliError> {
@@ -23,8 +23,7 @@ pub fn revision(config: &Config, script: &Script, args: RevisionArgs) -> Result<
         ..NewRevision::default()
     };
     let rev = generate_revision(script, new).map_err(crate::script_error)?;
-    announce(&rev);
-    Ok(())
+    announce(&rev)
 }
 
 pub fn merge(
@@ -44,6 +43,5 @@ pub fn merge(
         ..NewRevision::default()
     };
     let rev = merge_with(script, &specs, new).map_err(crate::script_error)?;
-    announce(&rev);
-    Ok(())
+    announce(&rev)
 }
