@@ -12,6 +12,10 @@ use std::time::{Duration, Instant};
 
 use retort_entity::{ReadOptions, read_models};
 
+/// The allocator of the `retort` binary, so the figure is what users get.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const TABLES: usize = 1000;
 const RUNS: usize = 15;
 
