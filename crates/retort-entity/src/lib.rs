@@ -66,6 +66,7 @@
 //! | D11 | comments on PostgreSQL | sea-query's PostgreSQL `CREATE TABLE` drops table and column comments | comments kept in the model (`retort-sql` writes `COMMENT ON`); rendering only, not seen by the structural comparison |
 //! | D12 | `bigint` auto-increment key on SQLite | `bigint ... AUTOINCREMENT`, which SQLite rejects | `autoincrement` kept in the model; rendering is `retort-sql`'s; not seen by the structural comparison |
 
+mod case;
 mod error;
 mod extract;
 mod model_set;
