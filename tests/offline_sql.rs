@@ -34,6 +34,30 @@ async fn example_round_trip(dialect: Dialect) {
         [[Some("databases".to_owned())], [Some("rust".to_owned())]]
     );
 
+    // The example's demo seed, printed and run twice (it replaces, never
+    // duplicates), on a database the upgrade script built.
+    let seed = ok(&root, &["seed", "--sql", "--dialect", d]);
+    for _ in 0..2 {
+        db.execute_script(&seed)
+            .await
+            .unwrap_or_else(|e| panic!("{d} rejected the seed script: {e}\n{seed}"));
+    }
+    let seeded = db
+        .query_strings("SELECT u.name, p.title, m.size_bytes FROM media m JOIN posts p ON p.id = m.post_id JOIN users u ON u.id = p.user_id")
+        .await;
+    assert_eq!(
+        seeded,
+        [[
+            Some("Ada".to_owned()),
+            Some("Notes on the Analytical Engine".to_owned()),
+            Some("48213".to_owned())
+        ]]
+    );
+    let counts = db
+        .query_strings("SELECT (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM posts)")
+        .await;
+    assert_eq!(counts, [[Some("2".to_owned()), Some("2".to_owned())]]);
+
     // Part of the way down, then the rest.
     let down1 = ok(
         &root,

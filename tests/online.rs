@@ -367,4 +367,23 @@ fn example_project_builds_its_sqlite_database() {
     assert!(db.is_file(), "no example.db");
     let out = ok(dir.path(), &["current"]);
     assert_eq!(out.trim(), "b10900000003 (head)");
+
+    // `cargo run -- seed`, twice: the second run replaces the same rows.
+    fs_err::create_dir_all(dir.path().join("migrations/seeds")).unwrap();
+    fs_err::copy(
+        root.join("migrations/seeds/demo.toml"),
+        dir.path().join("migrations/seeds/demo.toml"),
+    )
+    .unwrap();
+    for _ in 0..2 {
+        let o = retort(dir.path(), &["seed"]);
+        let err = stderr(&o);
+        assert!(o.status.success(), "{err}");
+        assert!(
+            err.contains("Seeded users: 2 row(s)")
+                && err.contains("Seeded posts: 2 row(s)")
+                && err.contains("Seeded media: 1 row(s)"),
+            "{err}"
+        );
+    }
 }

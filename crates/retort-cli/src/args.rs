@@ -71,6 +71,19 @@ pub enum Command {
         /// Required: this drops tables and their data.
         #[arg(long)]
         force: bool,
+        /// Then load every seed file, as `seed` does.
+        #[arg(long)]
+        seed: bool,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Load seed files (`<script_location>/seeds/NAME.toml`) into tables;
+    /// each row replaces the row with the same primary key.
+    Seed {
+        /// Seed files to load, by name (file stem); every one when none given.
+        names: Vec<String>,
+        #[command(flatten)]
+        offline: OfflineArgs,
         #[command(flatten)]
         run: RunArgs,
     },

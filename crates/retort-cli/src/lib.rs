@@ -75,7 +75,14 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Rollback { steps, run } => {
             commands::online::rollback(&config, script, steps, &run)
         }
-        Command::Fresh { force, run } => commands::online::fresh(&config, script, force, &run),
+        Command::Fresh { force, seed, run } => {
+            commands::online::fresh(&config, script, force, seed, &run)
+        }
+        Command::Seed {
+            names,
+            offline,
+            run,
+        } => commands::seed::run(&config, script, &names, &offline, &run),
         Command::Heads { verbose } => commands::graph::heads(&script, verbose),
         Command::Branches { verbose } => commands::graph::branches(&script, verbose),
         Command::History {

@@ -68,6 +68,20 @@ pub enum MigrateError {
     ForeignKeyCheck { revision: String, detail: String },
     #[error("{0}")]
     Refused(String),
+    #[error("{}:{line}: {message}{}", path.display(), .hint.as_deref().map(|h| format!("\nhint: {h}")).unwrap_or_default())]
+    BadSeed {
+        path: std::path::PathBuf,
+        line: usize,
+        message: String,
+        hint: Option<String>,
+    },
+    #[error("seeding `{table}` from {}:{line} failed: {message}\nnothing was kept: the seed ran in one transaction, which was rolled back", path.display())]
+    SeedFailed {
+        path: std::path::PathBuf,
+        line: usize,
+        table: String,
+        message: String,
+    },
 }
 
 /// Which statement of which revision failed, and why.
@@ -102,6 +116,7 @@ impl MigrateError {
                 | MigrateError::StepPartial { .. }
                 | MigrateError::FailedState { .. }
                 | MigrateError::ForeignKeyCheck { .. }
+                | MigrateError::SeedFailed { .. }
         )
     }
 }

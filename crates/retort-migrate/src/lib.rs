@@ -12,10 +12,12 @@ mod lock;
 mod plan;
 mod runner;
 mod script;
+mod seed;
 mod state;
 
 pub use connection::Database;
 pub use error::{MigrateError, StepFailure};
 pub use plan::{PlanOptions, SqlPlan, SqlStep, build_plan, schema_at, stamp_plan};
 pub use runner::{Migrator, Progress, RevisionStatus, RunReport, Settings, StepReport};
+pub use seed::{SeedPlan, SeedStatement, SeededTable, seed_plan};
 pub use state::{LogEntry, log_table_name};

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use retort_core::{Dialect, Operation, Schema, create_schema_ops, reverse};
-use retort_script::{Direction, Plan, Script};
+use retort_script::{Direction, Plan, Script, SeedFile};
 use retort_sql::{
     Sql, drop_table_if_exists, render_applied, sqlite_foreign_key_check, sqlite_foreign_keys,
     version_table_create,
@@ -16,7 +16,10 @@ use retort_sql::{
 use crate::connection::{Conn, Database};
 use crate::error::StepFailure;
 use crate::state::{BEGIN, COMMIT, DONE, FAILED, LogEntry, ROLLBACK, RUNNING, State, db_err};
-use crate::{MigrateError, PlanOptions, SqlPlan, SqlStep, build_plan, schema_at, stamp_plan};
+use crate::{
+    MigrateError, PlanOptions, SeedPlan, SqlPlan, SqlStep, build_plan, schema_at, seed_plan,
+    stamp_plan,
+};
 
 /// How often a running MySQL revision writes its progress to the log.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(200);
@@ -210,6 +213,46 @@ impl Migrator {
         purge: bool,
     ) -> Result<RunReport, MigrateError> {
         self.run(db.into(), Action::Stamp(revisions, purge)).await
+    }
+
+    /// Loads `seeds` into the tables the revisions have built up to the
+    /// database's version, in one transaction (see [`seed_plan`]). Returns
+    /// what ran. Seeding does not take the migration lock.
+    pub async fn seed<'a>(
+        &self,
+        db: impl Into<Database<'a>>,
+        seeds: &[SeedFile],
+    ) -> Result<SeedPlan, MigrateError> {
+        let (mut conn, _) = Conn::open(db.into(), self.settings.lock_timeout).await?;
+        let dialect = conn.dialect();
+        let heads = State::new(dialect, &self.settings.version_table)
+            .heads(&mut conn)
+            .await?;
+        let schema = schema_at(&self.script, &heads)?;
+        let at = if heads.is_empty() {
+            "base (no revision applied)".to_owned()
+        } else {
+            format!("the database's revision ({})", heads.join(", "))
+        };
+        let plan = seed_plan(&schema, seeds, dialect, &at)?;
+        conn.execute(BEGIN)
+            .await
+            .map_err(|e| db_err("starting the seed transaction", e))?;
+        for s in &plan.statements {
+            if let Err(e) = conn.execute(s.sql.as_str()).await {
+                let _ = conn.execute(ROLLBACK).await;
+                return Err(MigrateError::SeedFailed {
+                    path: s.file.clone(),
+                    line: s.line,
+                    table: s.table.clone(),
+                    message: e.to_string(),
+                });
+            }
+        }
+        conn.execute(COMMIT)
+            .await
+            .map_err(|e| db_err("committing the seed", e))?;
+        Ok(plan)
     }
 
     /// The rows of the version table.

@@ -10,6 +10,7 @@ mod generate;
 mod plan;
 mod revision;
 mod script;
+mod seed;
 mod target;
 mod write;
 
@@ -21,4 +22,7 @@ pub use generate::{
 pub use plan::{Direction, Plan, Step, VersionChange};
 pub use revision::{MAX_REVISION_ID_LEN, Revision, revision_id_problem};
 pub use script::Script;
+pub use seed::{
+    SeedCell, SeedFile, SeedRow, SeedTable, SeedValue, load_seeds, parse_seed, parse_seed_file,
+};
 pub use write::render_revision;

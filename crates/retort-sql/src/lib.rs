@@ -44,7 +44,10 @@ mod sql;
 mod sqlite_rebuild;
 mod version;
 
-pub use dml::{drop_table_if_exists, insert_row, select_rows, table_exists, update_rows};
+pub use dml::{
+    drop_table_if_exists, insert_row, insert_rows, select_rows, sync_sequence, table_exists,
+    update_rows,
+};
 pub use error::RenderError;
 pub use handwritten::{quote_ident, sqlite_foreign_key_check, sqlite_foreign_keys};
 pub use lock::{lock_acquire, lock_key, lock_release};

@@ -4,7 +4,7 @@ use retort_core::{Column, ColumnSpec, Dialect, ForeignKey, Operation, Row, Schem
 use sea_query::extension::postgres::Type;
 use sea_query::{
     Alias, ColumnDef, Expr, ForeignKey as SeaForeignKey, Index, MysqlQueryBuilder,
-    PostgresQueryBuilder, Query, QueryStatementWriter, SchemaStatementBuilder, SqliteQueryBuilder,
+    PostgresQueryBuilder, QueryStatementWriter, SchemaStatementBuilder, SqliteQueryBuilder,
     Table as SeaTable,
 };
 
@@ -708,18 +708,7 @@ impl Renderer<'_> {
     }
 
     fn bulk_insert(&mut self, table: &str, rows: &[Row]) -> Step {
-        // One INSERT per run of rows with the same columns.
-        let mut i = 0;
-        while i < rows.len() {
-            let cols: Vec<&String> = rows[i].keys().collect();
-            let mut q = Query::insert();
-            q.into_table(id(table)).columns(cols.iter().map(|c| id(c)));
-            while i < rows.len() && rows[i].keys().eq(cols.iter().copied()) {
-                let values = rows[i].values().map(|v| Expr::val(columns::value(v)));
-                q.values(values).map_err(|e| e.to_string())?;
-                i += 1;
-            }
-            let sql = dml(self.d, &q);
+        for sql in crate::dml::insert_rows(self.d, table, rows, None)? {
             self.push(sql);
         }
         Ok(())

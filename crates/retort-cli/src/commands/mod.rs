@@ -7,3 +7,4 @@ pub mod inspect;
 pub mod migrate;
 pub mod online;
 pub mod revision;
+pub mod seed;

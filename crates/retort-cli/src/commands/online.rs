@@ -51,7 +51,7 @@ fn password(url: &str) -> Option<&str> {
     (!pw.is_empty()).then_some(pw)
 }
 
-fn migrator(config: &Config, script: Script, run: &RunArgs) -> Migrator {
+pub fn migrator(config: &Config, script: Script, run: &RunArgs) -> Migrator {
     Migrator::new(
         script,
         Settings {
@@ -156,8 +156,20 @@ pub fn rollback(
     Ok(())
 }
 
-pub fn fresh(config: &Config, script: Script, force: bool, run: &RunArgs) -> Result<(), CliError> {
+pub fn fresh(
+    config: &Config,
+    script: Script,
+    force: bool,
+    seed: bool,
+    run: &RunArgs,
+) -> Result<(), CliError> {
     let url = url(config)?;
+    // Read the seed files first: a bad one stops `fresh` before it drops.
+    let seeds = if seed {
+        crate::commands::seed::select(config, &[])?
+    } else {
+        Vec::new()
+    };
     if !force {
         return Err(CliError::user(format!(
             "`fresh` drops every table retort manages in `{}`, with their data",
@@ -168,6 +180,10 @@ pub fn fresh(config: &Config, script: Script, force: bool, run: &RunArgs) -> Res
     let m = migrator(config, script, run);
     let report = block_on(m.fresh(url)).map_err(|e| run_error(e, url))?;
     summarize(&report);
+    if seed {
+        let plan = block_on(m.seed(url, &seeds)).map_err(|e| run_error(e, url))?;
+        crate::commands::seed::summarize(&plan);
+    }
     Ok(())
 }
 
