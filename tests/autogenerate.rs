@@ -259,6 +259,114 @@ async fn rename_on_the_command_line_keeps_the_data() {
     db.drop().await;
 }
 
+/// A table renamed in the entities (and one of its columns): unanswered it
+/// is a drop and a create with a warning; with `--rename` the rows stay, on
+/// the way up and back down, and the foreign key into it follows.
+async fn table_rename_keeps_the_data(dialect: Dialect) {
+    let db = test_db!(dialect, "autogen_table_rename");
+    let p = example_copy();
+    let dir = p.path();
+    let url = db.url.clone();
+    ok(dir, &with_url(&url, &["upgrade", "head"]));
+    for sql in [
+        "INSERT INTO users (id, email, name) VALUES (1, 'a@example.com', 'Ada')",
+        "INSERT INTO posts (id, user_id, title, body) VALUES (1, 1, 'Hello', 'x')",
+        "INSERT INTO post_tag (post_id, tag_id) SELECT p.id, t.id FROM posts p, tags t",
+    ] {
+        db.execute(sql).await.unwrap();
+    }
+    let tags = dir.join("fixtures/blog/entity/tags.rs");
+    let text = fs_err::read_to_string(&tags).unwrap();
+    fs_err::write(
+        &tags,
+        text.replace("table_name = \"tags\"", "table_name = \"labels\"")
+            .replace("pub name: String", "pub title: String"),
+    )
+    .unwrap();
+
+    let o = retort(dir, &with_url(&url, &["check"]));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("table `tags` is dropped and `labels` created with the same columns")
+            || stderr(&o).contains("removed table `tags`"),
+        "{}",
+        stderr(&o)
+    );
+    let bad = fails(
+        dir,
+        &with_url(
+            &url,
+            &[
+                "revision",
+                "--autogenerate",
+                "-m",
+                "x",
+                "--rename",
+                "nope=labels",
+            ],
+        ),
+        2,
+    );
+    assert!(bad.contains("does not match: table `nope`"), "{bad}");
+    let err = ok_err(
+        dir,
+        &with_url(
+            &url,
+            &[
+                "revision",
+                "--autogenerate",
+                "-m",
+                "labels",
+                "--rename",
+                "tags=labels",
+                "--rename",
+                "labels.name=title",
+            ],
+        ),
+    );
+    assert!(
+        err.contains("renamed table `tags` to `labels`")
+            && err.contains("renamed column `labels.name` to `labels.title`")
+            && !err.contains("removed table"),
+        "{err}"
+    );
+    ok(dir, &with_url(&url, &["upgrade", "head"]));
+    ok(dir, &with_url(&url, &["check"]));
+    let titles =
+        "SELECT l.title FROM labels l JOIN post_tag pt ON pt.tag_id = l.id ORDER BY l.title";
+    let before = db.query_strings(titles).await;
+    assert!(!before.is_empty());
+    assert_eq!(
+        db.query_strings("SELECT title FROM labels ORDER BY title")
+            .await,
+        [[Some("databases".to_owned())], [Some("rust".to_owned())]]
+    );
+    ok(dir, &with_url(&url, &["downgrade", "-1"]));
+    assert_eq!(
+        db.query_strings("SELECT name FROM tags ORDER BY name")
+            .await,
+        [[Some("databases".to_owned())], [Some("rust".to_owned())]]
+    );
+    ok(dir, &with_url(&url, &["upgrade", "head"]));
+    assert_eq!(db.query_strings(titles).await, before);
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn table_rename_postgres() {
+    table_rename_keeps_the_data(Dialect::Postgres).await;
+}
+
+#[tokio::test]
+async fn table_rename_mysql() {
+    table_rename_keeps_the_data(Dialect::Mysql).await;
+}
+
+#[tokio::test]
+async fn table_rename_sqlite() {
+    table_rename_keeps_the_data(Dialect::Sqlite).await;
+}
+
 async fn behind(db: &TestDb) {
     let p = example_copy();
     let dir = p.path();

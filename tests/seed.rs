@@ -70,12 +70,6 @@ fn write_seed(dir: &std::path::Path, name: &str, text: &str) {
     fs_err::write(seeds.join(name), text).unwrap();
 }
 
-fn with_url<'a>(url: &'a str, args: &[&'a str]) -> Vec<&'a str> {
-    let mut a = vec!["--url", url];
-    a.extend_from_slice(args);
-    a
-}
-
 async fn rows(db: &TestDb, sql: &str) -> Vec<Vec<String>> {
     db.query_strings(sql)
         .await

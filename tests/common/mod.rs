@@ -29,6 +29,13 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// `--url URL` followed by `args`.
+pub fn with_url<'a>(url: &'a str, args: &[&'a str]) -> Vec<&'a str> {
+    let mut a = vec!["--url", url];
+    a.extend_from_slice(args);
+    a
+}
+
 /// Runs and requires exit 0; returns stdout.
 pub fn ok(dir: &Path, args: &[&str]) -> String {
     let o = retort(dir, args);

@@ -167,10 +167,11 @@ pub struct RevisionArgs {
     /// Fill the revision with the operations that bring the database to the models.
     #[arg(long)]
     pub autogenerate: bool,
-    /// With `--autogenerate`: a column rename, `TABLE.OLD=NEW` (repeatable).
+    /// With `--autogenerate`: a rename, `TABLE.OLD=NEW` for a column or
+    /// `OLD=NEW` for a table (repeatable).
     #[arg(
         long = "rename",
-        value_name = "TABLE.OLD=NEW",
+        value_name = "[TABLE.]OLD=NEW",
         requires = "autogenerate"
     )]
     pub renames: Vec<String>,

@@ -9,6 +9,7 @@ use serde::Serialize;
 pub enum ChangeKind {
     AddTable,
     DropTable,
+    RenameTable,
     AddColumn,
     DropColumn,
     RenameColumn,
@@ -39,6 +40,7 @@ impl ChangeKind {
         match self {
             K::AddTable => "add_table",
             K::DropTable => "drop_table",
+            K::RenameTable => "rename_table",
             K::AddColumn => "add_column",
             K::DropColumn => "drop_column",
             K::RenameColumn => "rename_column",

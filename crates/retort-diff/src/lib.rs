@@ -17,11 +17,14 @@
 //!
 //! # Rules
 //!
-//! * Tables and columns are matched by name; a column rename is only known
-//!   from [`DiffOptions::renames`] (`--rename`, a terminal question, or
-//!   SeaORM's `renamed_from`). [`rename_candidates`] lists the dropped and
-//!   added columns of one table with the same type; unanswered, they stay a
-//!   drop and an add, with a warning.
+//! * Tables and columns are matched by name; a rename is only known from
+//!   [`DiffOptions::table_renames`] and [`DiffOptions::renames`] (`--rename`,
+//!   a terminal question, or SeaORM's `renamed_from` for columns). Table
+//!   renames apply first, so a column rename names its table's new name.
+//!   [`table_rename_candidates`] lists a dropped and a created table with
+//!   the same columns and types, [`rename_candidates`] the dropped and added
+//!   columns of one table with the same type; unanswered, they stay a drop
+//!   and an add, with a warning.
 //! * Columns: type, nullability, default (an expression compares without
 //!   case, spaces and outer parentheses), comment. Auto-increment changes
 //!   are reported as warnings only.
@@ -63,6 +66,6 @@ mod spelling;
 mod verify;
 
 pub use change::{Change, ChangeKind};
-pub use options::{ColumnRename, DiffOptions, ParseRenameError};
-pub use plan::{Diff, diff, rename_candidates};
+pub use options::{ColumnRename, DiffOptions, ParseRenameError, Rename, TableRename};
+pub use plan::{Diff, diff, rename_candidates, table_rename_candidates};
 pub use verify::{VerifyError, verify, verify_on};

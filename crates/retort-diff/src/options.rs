@@ -4,22 +4,23 @@ use std::str::FromStr;
 use retort_core::Dialect;
 use serde::Serialize;
 
-/// How to compare: what the target can store, and which columns were renamed.
+/// How to compare: what the target can store, and which tables and columns
+/// were renamed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DiffOptions {
     /// Compare table and column comments (SQLite keeps none).
     pub compare_comments: bool,
     /// Columns known to be renamed (`--rename`, answers, `renamed_from`).
+    /// Their table is named as in `to`, after any table rename.
     pub renames: Vec<ColumnRename>,
+    /// Tables known to be renamed (`--rename old=new`, answers).
+    pub table_renames: Vec<TableRename>,
 }
 
 impl Default for DiffOptions {
     fn default() -> Self {
-        DiffOptions {
-            compare_comments: true,
-            renames: Vec::new(),
-        }
+        DiffOptions::for_dialect(None)
     }
 }
 
@@ -29,12 +30,71 @@ impl DiffOptions {
         DiffOptions {
             compare_comments: dialect != Some(Dialect::Sqlite),
             renames: Vec::new(),
+            table_renames: Vec::new(),
         }
     }
 
     pub fn renames(mut self, renames: impl IntoIterator<Item = ColumnRename>) -> Self {
         self.renames.extend(renames);
         self
+    }
+
+    pub fn table_renames(mut self, renames: impl IntoIterator<Item = TableRename>) -> Self {
+        self.table_renames.extend(renames);
+        self
+    }
+}
+
+/// Table `from` is now called `to`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct TableRename {
+    pub from: String,
+    pub to: String,
+}
+
+impl TableRename {
+    pub fn new(from: impl Into<String>, to: impl Into<String>) -> Self {
+        TableRename {
+            from: from.into(),
+            to: to.into(),
+        }
+    }
+
+    /// The same rename, the other way round.
+    pub fn reversed(&self) -> Self {
+        TableRename::new(&self.to, &self.from)
+    }
+}
+
+impl fmt::Display for TableRename {
+    /// `users=accounts`, the `--rename` form.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={}", self.from, self.to)
+    }
+}
+
+/// A `--rename` argument: `TABLE=NEW` or `TABLE.COLUMN=NEW`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rename {
+    Table(TableRename),
+    Column(ColumnRename),
+}
+
+impl FromStr for Rename {
+    type Err = ParseRenameError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (left, right) = s
+            .split_once('=')
+            .ok_or_else(|| ParseRenameError(s.to_owned()))?;
+        if left.contains('.') {
+            return s.parse().map(Rename::Column);
+        }
+        let (from, to) = (left.trim(), right.trim());
+        if from.is_empty() || to.is_empty() || to.contains('.') {
+            return Err(ParseRenameError(s.to_owned()));
+        }
+        Ok(Rename::Table(TableRename::new(from, to)))
     }
 }
 
@@ -69,7 +129,9 @@ impl fmt::Display for ColumnRename {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not a column rename; expected TABLE.OLD=NEW, e.g. `users.name=full_name`")]
+#[error(
+    "`{0}` is not a rename; expected TABLE.OLD=NEW for a column (`users.name=full_name`) or OLD=NEW for a table (`users=accounts`)"
+)]
 pub struct ParseRenameError(pub String);
 
 impl FromStr for ColumnRename {
@@ -96,6 +158,21 @@ impl FromStr for ColumnRename {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn table_or_column() {
+        assert_eq!(
+            "users=accounts".parse::<Rename>().unwrap(),
+            Rename::Table(TableRename::new("users", "accounts"))
+        );
+        assert_eq!(
+            "users.name=full_name".parse::<Rename>().unwrap(),
+            Rename::Column(ColumnRename::new("users", "name", "full_name"))
+        );
+        for bad in ["users", "=accounts", "users=", "users=a.b"] {
+            assert!(bad.parse::<Rename>().is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn renames_parse() {

@@ -8,7 +8,7 @@ use retort_core::{
 };
 
 use crate::compare::{action, fk_target, narrows, same_default, same_fk};
-use crate::{Change, ChangeKind as K, ColumnRename, DiffOptions};
+use crate::{Change, ChangeKind as K, ColumnRename, DiffOptions, TableRename};
 
 /// What it takes to go from one schema to another, and back.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -39,10 +39,43 @@ impl Diff {
 /// Compares `from` (the database, or the revision chain) with `to` (the
 /// models) and plans both directions. See the crate docs for the rules.
 pub fn diff(from: &Schema, to: &Schema, options: &DiffOptions) -> Diff {
-    let up = Planner::run(from, to, &options.renames, options.compare_comments);
-    let reversed: Vec<ColumnRename> = up.renames.iter().map(ColumnRename::reversed).collect();
-    let down = Planner::run(to, from, &reversed, options.compare_comments);
+    let up = Planner::run(
+        from,
+        to,
+        &options.table_renames,
+        &options.renames,
+        options.compare_comments,
+    );
+    // Back down: the tables get their old names first, so a column rename
+    // names its table as it was.
+    let back_tables: Vec<TableRename> =
+        up.table_renames.iter().map(TableRename::reversed).collect();
+    let back_columns: Vec<ColumnRename> = up
+        .renames
+        .iter()
+        .map(|r| {
+            let table = up
+                .table_renames
+                .iter()
+                .find(|t| t.to == r.table)
+                .map_or(&r.table, |t| &t.from);
+            ColumnRename::new(table, &r.to, &r.from)
+        })
+        .collect();
+    let down = Planner::run(
+        to,
+        from,
+        &back_tables,
+        &back_columns,
+        options.compare_comments,
+    );
     let mut warnings = up.warnings;
+    for c in table_rename_candidates(from, to, options) {
+        warnings.push(format!(
+            "table `{}` is dropped and `{}` created with the same columns; if it is a rename, pass `--rename {c}`, else its data is lost",
+            c.from, c.to
+        ));
+    }
     for c in rename_candidates(from, to, options) {
         warnings.push(format!(
             "`{t}.{f}` is dropped and `{t}.{n}` added with the same type; if it is a rename, pass `--rename {c}`, else its data is lost",
@@ -57,6 +90,40 @@ pub fn diff(from: &Schema, to: &Schema, options: &DiffOptions) -> Diff {
         changes: up.changes,
         warnings,
     }
+}
+
+/// Tables only in `from` whose columns (names and types, in any order) are
+/// those of a table only in `to`: maybe a rename. Tables a given rename uses
+/// are left out.
+pub fn table_rename_candidates(
+    from: &Schema,
+    to: &Schema,
+    options: &DiffOptions,
+) -> Vec<TableRename> {
+    let shape = |t: &Table| -> BTreeSet<(String, String)> {
+        t.columns
+            .iter()
+            .map(|c| (c.name.clone(), c.ty.to_string()))
+            .collect()
+    };
+    let given = |name: &str| {
+        options
+            .table_renames
+            .iter()
+            .any(|r| r.from == name || r.to == name)
+    };
+    let mut out = Vec::new();
+    for old in from.tables.values() {
+        if to.table(&old.name).is_some() || given(&old.name) {
+            continue;
+        }
+        for new in to.tables.values() {
+            if from.table(&new.name).is_none() && !given(&new.name) && shape(old) == shape(new) {
+                out.push(TableRename::new(&old.name, &new.name));
+            }
+        }
+    }
+    out
 }
 
 /// Columns of one table that are dropped while another of the same type is
@@ -94,6 +161,7 @@ struct Planned {
     ops: Vec<Operation>,
     changes: Vec<Change>,
     warnings: Vec<String>,
+    table_renames: Vec<TableRename>,
     renames: Vec<ColumnRename>,
 }
 
@@ -152,6 +220,7 @@ impl<'a> Planner<'a> {
     fn run(
         from: &Schema,
         to: &'a Schema,
+        table_renames: &[TableRename],
         renames: &[ColumnRename],
         compare_comments: bool,
     ) -> Planned {
@@ -162,8 +231,34 @@ impl<'a> Planner<'a> {
             changes: Vec::new(),
             warnings: Vec::new(),
         };
-        // Renames first: the rest compares the renamed schema with `to`.
+        // Renames first, tables then columns: the rest compares the renamed
+        // schema with `to`.
         let mut from = from.clone();
+        let mut tables_applied = Vec::new();
+        for r in table_renames {
+            let valid = from.table(&r.from).is_some()
+                && from.table(&r.to).is_none()
+                && to.table(&r.to).is_some()
+                && to.table(&r.from).is_none();
+            let op = Operation::RenameTable {
+                table: r.from.clone(),
+                new_name: r.to.clone(),
+            };
+            if !valid || apply(&mut from, &op).is_err() {
+                pl.warnings.push(format!(
+                    "ignored rename `{r}`: table `{}` must be dropped and `{}` created",
+                    r.from, r.to
+                ));
+                continue;
+            }
+            pl.changes.push(Change::new(
+                K::RenameTable,
+                Some(&r.to),
+                format!("renamed table `{}` to `{}`", r.from, r.to),
+            ));
+            pl.p.renames.push(op);
+            tables_applied.push(r.clone());
+        }
         let mut applied = Vec::new();
         for r in renames {
             let valid = from
@@ -202,6 +297,7 @@ impl<'a> Planner<'a> {
             ops: pl.p.into_ops(),
             changes: pl.changes,
             warnings: pl.warnings,
+            table_renames: tables_applied,
             renames: applied,
         }
     }

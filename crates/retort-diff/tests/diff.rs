@@ -2,7 +2,10 @@
 //! change kinds expected, and a replay of both directions (`verify`).
 
 use retort_core::{Operation, Schema, apply_all};
-use retort_diff::{ChangeKind as K, ColumnRename, DiffOptions, diff, rename_candidates, verify};
+use retort_diff::{
+    ChangeKind as K, ColumnRename, DiffOptions, TableRename, diff, rename_candidates,
+    table_rename_candidates, verify,
+};
 
 #[derive(serde::Deserialize)]
 struct Ops {
@@ -349,6 +352,54 @@ fn renames() {
     );
     assert!(d.warnings.is_empty(), "{:?}", d.warnings);
     assert!(rename_candidates(&sa, &sb, &options).is_empty());
+}
+
+#[test]
+fn table_renames() {
+    // `users` becomes `accounts`, its `name` becomes `full_name`, and the
+    // foreign key of `posts` follows it.
+    let a = format!("{USERS}{POSTS}");
+    let b = format!("{USERS}{POSTS}")
+        .replace("table = \"users\"", "table = \"accounts\"")
+        .replace("ref_table = \"users\"", "ref_table = \"accounts\"");
+    let (sa, sb) = (schema(&a), schema(&b));
+    assert_eq!(
+        table_rename_candidates(&sa, &sb, &DiffOptions::default()),
+        [TableRename::new("users", "accounts")]
+    );
+    let d = check(&a, &b, &[K::DropTable, K::AddTable, K::AddForeignKey]);
+    assert!(
+        d.warnings
+            .iter()
+            .any(|w| w.contains("--rename users=accounts")),
+        "{:?}",
+        d.warnings
+    );
+    let options = DiffOptions::default().table_renames([TableRename::new("users", "accounts")]);
+    let d = check_with(&a, &b, &options, &[K::RenameTable]);
+    assert_eq!(
+        d.changes[0].description,
+        "renamed table `users` to `accounts`"
+    );
+    assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+    assert!(table_rename_candidates(&sa, &sb, &options).is_empty());
+
+    // With a column rename in the renamed table, named by its new name;
+    // the downgrade renames the column back before the table.
+    let b2 = b.replace("\"name\"", "\"full_name\"");
+    let options = options.renames([ColumnRename::new("accounts", "name", "full_name")]);
+    let d = check_with(&a, &b2, &options, &[K::RenameTable, K::RenameColumn]);
+    assert_eq!(
+        d.changes[1].description,
+        "renamed column `accounts.name` to `accounts.full_name`"
+    );
+
+    // Different columns: not a candidate.
+    let b3 = b.replace(
+        "{ name = \"bio\", type = \"text\", nullable = true },\n",
+        "",
+    );
+    assert!(table_rename_candidates(&sa, &schema(&b3), &DiffOptions::default()).is_empty());
 }
 
 #[test]

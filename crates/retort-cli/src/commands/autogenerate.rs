@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 use std::io::{BufRead, IsTerminal, Write};
 
-use retort_core::{Dialect, Schema, redact_url};
-use retort_diff::{ColumnRename, Diff, DiffOptions};
+use retort_core::{Dialect, Operation, Schema, redact_url};
+use retort_diff::{ColumnRename, Diff, DiffOptions, Rename, TableRename};
 use retort_migrate::{Migrator, Settings, log_table_name};
 use retort_script::{NewRevision, Script, generate_revision};
 
@@ -164,27 +164,79 @@ fn sides(
     })
 }
 
-/// Renames from `--rename`, `renamed_from` and, on a terminal, answers.
-fn renames(sides: &Sides, given: &[String]) -> Result<Vec<ColumnRename>, CliError> {
-    let mut renames: Vec<ColumnRename> = Vec::new();
-    for text in given {
-        let r: ColumnRename = text
-            .parse()
-            .map_err(|e: retort_diff::ParseRenameError| CliError::user(e.to_string()))?;
-        let dropped = sides
-            .current
+/// Tables and columns known to be renamed.
+#[derive(Default)]
+struct Renames {
+    tables: Vec<TableRename>,
+    columns: Vec<ColumnRename>,
+}
+
+/// Asks a yes/no question on the terminal; no is the default.
+fn ask(question: &str) -> Result<bool, CliError> {
+    eprint!("{question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| CliError::user(format!("cannot read the answer: {e}")))?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes"))
+}
+
+/// Renames from `--rename`, `renamed_from` and, on a terminal, answers:
+/// tables first, then columns (named by their table's new name).
+fn renames(sides: &Sides, given: &[String]) -> Result<Renames, CliError> {
+    let mut out = Renames::default();
+    let parsed = given
+        .iter()
+        .map(|text| text.parse::<Rename>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| CliError::user(e.to_string()))?;
+    let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let (current, models) = (&sides.current, &sides.models);
+    for r in &parsed {
+        let Rename::Table(r) = r else { continue };
+        let only_db = |t: &str| current.table(t).is_some() && models.table(t).is_none();
+        let only_models = |t: &str| models.table(t).is_some() && current.table(t).is_none();
+        if !only_db(&r.from) || !only_models(&r.to) {
+            return Err(CliError::user(format!(
+                "`--rename {r}` does not match: table `{}` must exist only in the database and `{}` only in the models",
+                r.from, r.to
+            )));
+        }
+        out.tables.push(r.clone());
+    }
+    if terminal {
+        let options = DiffOptions::default().table_renames(out.tables.clone());
+        for c in retort_diff::table_rename_candidates(current, models, &options) {
+            let taken = out.tables.iter().any(|r| r.from == c.from || r.to == c.to);
+            if !taken && ask(&format!("Did you rename table `{}` to `{}`?", c.from, c.to))? {
+                out.tables.push(c);
+            }
+        }
+    }
+    // Columns compare against the database with its tables renamed.
+    let mut current = current.clone();
+    for r in &out.tables {
+        let op = Operation::RenameTable {
+            table: r.from.clone(),
+            new_name: r.to.clone(),
+        };
+        retort_core::apply(&mut current, &op).map_err(|e| CliError::user(e.to_string()))?;
+    }
+    let current = &current;
+    for r in &parsed {
+        let Rename::Column(r) = r else { continue };
+        let dropped = current
             .table(&r.table)
             .is_some_and(|t| t.column(&r.from).is_some())
-            && sides
-                .models
+            && models
                 .table(&r.table)
                 .is_some_and(|t| t.column(&r.from).is_none());
-        let added = sides
-            .models
+        let added = models
             .table(&r.table)
             .is_some_and(|t| t.column(&r.to).is_some())
-            && sides
-                .current
+            && current
                 .table(&r.table)
                 .is_some_and(|t| t.column(&r.to).is_none());
         if !dropped || !added {
@@ -195,20 +247,20 @@ fn renames(sides: &Sides, given: &[String]) -> Result<Vec<ColumnRename>, CliErro
                 t = r.table
             )));
         }
-        renames.push(r);
+        out.columns.push(r.clone());
     }
     for r in &sides.renamed_from {
-        let applies = sides
-            .current
+        let applies = current
             .table(&r.table)
-            .zip(sides.models.table(&r.table))
+            .zip(models.table(&r.table))
             .is_some_and(|(a, b)| {
                 a.column(&r.from).is_some()
                     && a.column(&r.to).is_none()
                     && b.column(&r.from).is_none()
             });
         if applies
-            && !renames
+            && !out
+                .columns
                 .iter()
                 .any(|x| x.table == r.table && x.from == r.from)
         {
@@ -216,41 +268,35 @@ fn renames(sides: &Sides, given: &[String]) -> Result<Vec<ColumnRename>, CliErro
                 "using `renamed_from`: `{}.{}` is now `{}`",
                 r.table, r.from, r.to
             );
-            renames.push(r.clone());
+            out.columns.push(r.clone());
         }
     }
-    if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
-        let options = DiffOptions::default().renames(renames.clone());
-        let stdin = std::io::stdin();
-        for c in retort_diff::rename_candidates(&sides.current, &sides.models, &options) {
-            let taken = renames
+    if terminal {
+        let options = DiffOptions::default().renames(out.columns.clone());
+        for c in retort_diff::rename_candidates(current, models, &options) {
+            let taken = out
+                .columns
                 .iter()
                 .any(|r| r.table == c.table && (r.from == c.from || r.to == c.to));
-            if taken {
-                continue;
-            }
-            eprint!(
-                "Did you rename `{t}.{}` to `{t}.{}`? [y/N] ",
-                c.from,
-                c.to,
-                t = c.table
-            );
-            let _ = std::io::stderr().flush();
-            let mut answer = String::new();
-            stdin
-                .lock()
-                .read_line(&mut answer)
-                .map_err(|e| CliError::user(format!("cannot read the answer: {e}")))?;
-            if matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
-                renames.push(c);
+            if !taken
+                && ask(&format!(
+                    "Did you rename `{t}.{}` to `{t}.{}`?",
+                    c.from,
+                    c.to,
+                    t = c.table
+                ))?
+            {
+                out.columns.push(c);
             }
         }
     }
-    Ok(renames)
+    Ok(out)
 }
 
-fn compare(sides: &Sides, renames: Vec<ColumnRename>) -> Result<Diff, CliError> {
-    let options = DiffOptions::for_dialect(sides.dialect).renames(renames);
+fn compare(sides: &Sides, renames: Renames) -> Result<Diff, CliError> {
+    let options = DiffOptions::for_dialect(sides.dialect)
+        .table_renames(renames.tables)
+        .renames(renames.columns);
     let mut diff = retort_diff::diff(&sides.current, &sides.models, &options);
     let internal = |e: retort_diff::VerifyError| {
         CliError::user(format!("internal error: the planned operations do not replay: {e}"))
@@ -361,8 +407,7 @@ pub fn check(
     dialect: Option<Dialect>,
 ) -> Result<(), CliError> {
     let sides = sides(config, script, offline, dialect)?;
-    let renames: Vec<ColumnRename> = Vec::new();
-    let diff = compare(&sides, renames)?;
+    let diff = compare(&sides, Renames::default())?;
     match format {
         CheckFormat::Json => {
             let value = serde_json::json!({
