@@ -367,6 +367,84 @@ async fn table_rename_sqlite() {
     table_rename_keeps_the_data(Dialect::Sqlite).await;
 }
 
+/// On a terminal the renames are questions. `script` (util-linux) gives
+/// retort a pseudo-terminal and types the answers.
+#[tokio::test]
+async fn renames_are_questions_on_a_terminal() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(
+            !retort_testing::ci(),
+            "`script` (util-linux) is needed under CI"
+        );
+        eprintln!("skipped: no `script` command to give retort a terminal");
+        return;
+    }
+    let db = test_db!(Dialect::Sqlite, "autogen_questions");
+    let p = example_copy();
+    let dir = p.path();
+    let url = db.url.clone();
+    ok(dir, &with_url(&url, &["upgrade", "head"]));
+    let tags = dir.join("fixtures/blog/entity/tags.rs");
+    let edit = |from: &str, to: &str| {
+        let text = fs_err::read_to_string(&tags).unwrap();
+        fs_err::write(&tags, text.replace(from, to)).unwrap();
+    };
+    // Answers `y` on a terminal; returns what the terminal showed.
+    let answer_yes = || {
+        let command = format!(
+            "'{}' --url '{url}' revision --autogenerate -m rename",
+            env!("CARGO_BIN_EXE_retort")
+        );
+        let mut child = std::process::Command::new("script")
+            .args(["-q", "-e", "-c", &command, "/dev/null"])
+            .current_dir(dir)
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(b"y\n").unwrap();
+        }
+        let out = child.wait_with_output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(out.status.success(), "{text}");
+        text
+    };
+
+    edit("table_name = \"tags\"", "table_name = \"labels\"");
+    let text = answer_yes();
+    assert!(
+        text.contains("Did you rename table `tags` to `labels`? [y/N]")
+            && text.contains("renamed table `tags` to `labels`")
+            && !text.contains("removed table"),
+        "{text}"
+    );
+    ok(dir, &with_url(&url, &["upgrade", "head"]));
+
+    edit("pub name: String", "pub title: String");
+    let text = answer_yes();
+    assert!(
+        text.contains("Did you rename `labels.name` to `labels.title`? [y/N]")
+            && text.contains("renamed column `labels.name` to `labels.title`"),
+        "{text}"
+    );
+    ok(dir, &with_url(&url, &["upgrade", "head"]));
+    ok(dir, &with_url(&url, &["check"]));
+    assert_eq!(
+        db.query_strings("SELECT title FROM labels ORDER BY title")
+            .await,
+        [[Some("databases".to_owned())], [Some("rust".to_owned())]]
+    );
+    db.drop().await;
+}
+
 async fn behind(db: &TestDb) {
     let p = example_copy();
     let dir = p.path();
