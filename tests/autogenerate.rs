@@ -445,6 +445,61 @@ async fn renames_are_questions_on_a_terminal() {
     db.drop().await;
 }
 
+/// Colour only on a terminal and never with `NO_COLOR`: `check`'s diff and
+/// its `error:` under `script` (a pseudo-terminal), then the same with
+/// `NO_COLOR=1`, then through a pipe.
+#[test]
+fn colour_only_on_a_terminal() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(
+            !retort_testing::ci(),
+            "`script` (util-linux) is needed under CI"
+        );
+        eprintln!("skipped: no `script` command to give retort a terminal");
+        return;
+    }
+    let p = example_copy();
+    let dir = p.path();
+    add_nickname(dir);
+    let on_terminal = |no_color: Option<&str>| {
+        let command = format!("'{}' check --offline", env!("CARGO_BIN_EXE_retort"));
+        let mut c = std::process::Command::new("script");
+        c.args(["-q", "-e", "-c", &command, "/dev/null"])
+            .current_dir(dir)
+            .env("TERM", "xterm")
+            .env_remove("NO_COLOR");
+        if let Some(v) = no_color {
+            c.env("NO_COLOR", v);
+        }
+        let out = c.output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let text = on_terminal(None);
+    assert!(
+        text.contains("\x1b[32m+") && text.contains("\x1b[31merror:"),
+        "{text:?}"
+    );
+    let text = on_terminal(Some("1"));
+    assert!(
+        text.contains("+CREATE TABLE") && !text.contains('\x1b'),
+        "{text:?}"
+    );
+    let piped = std::process::Command::new(env!("CARGO_BIN_EXE_retort"))
+        .args(["check", "--offline"])
+        .current_dir(dir)
+        .env("TERM", "xterm")
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    let all = [piped.stdout, piped.stderr].concat();
+    assert!(!all.contains(&0x1b), "{}", String::from_utf8_lossy(&all));
+}
+
 async fn behind(db: &TestDb) {
     let p = example_copy();
     let dir = p.path();

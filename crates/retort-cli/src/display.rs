@@ -85,9 +85,9 @@ pub fn verbose(script: &Script, rev: &Revision, with_ops: bool) -> String {
             }
             for op in ops {
                 let mark = if op.is_destructive() {
-                    " [destructive]"
+                    crate::style::destructive_mark(crate::style::Stream::Stdout)
                 } else {
-                    ""
+                    String::new()
                 };
                 let _ = writeln!(s, "    - {}{mark}", op.describe());
             }

@@ -10,6 +10,7 @@ mod commands;
 mod config;
 mod display;
 pub mod error;
+mod style;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -27,7 +28,7 @@ pub fn run() -> ExitCode {
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("{} {e}", style::error_mark());
             ExitCode::from(e.code)
         }
     }

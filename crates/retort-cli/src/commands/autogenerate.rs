@@ -47,7 +47,7 @@ pub(crate) fn read_models(config: &Config) -> Result<retort_entity::ModelSet, Cl
     let read = retort_entity::read_models(&config.models.paths, &options)
         .map_err(|e| CliError::user(e.to_string()))?;
     for w in &read.warnings {
-        eprintln!("warning: {w}");
+        crate::style::warn(w);
     }
     Ok(read)
 }
@@ -68,7 +68,7 @@ pub fn read_db(config: &Config) -> Result<(Schema, Dialect), CliError> {
     let read = block_on(retort_catalog::read_schema(url, &options))
         .map_err(|e| CliError::database(e.to_string()))?;
     for w in &read.warnings {
-        eprintln!("warning: {w}");
+        crate::style::warn(w);
     }
     Ok((read.schema, dialect))
 }
@@ -337,10 +337,15 @@ fn compare(sides: &Sides, renames: Renames) -> Result<Diff, CliError> {
 
 fn print_changes(diff: &Diff) {
     for c in &diff.changes {
-        eprintln!("  {c}");
+        let mark = if c.destructive {
+            crate::style::destructive_mark(crate::style::Stream::Stderr)
+        } else {
+            String::new()
+        };
+        eprintln!("  {}{mark}", c.description);
     }
     for w in &diff.warnings {
-        eprintln!("warning: {w}");
+        crate::style::warn(w);
     }
 }
 
@@ -351,7 +356,7 @@ pub fn revision(config: &Config, script: &Script, args: RevisionArgs) -> Result<
     let diff = compare(&sides, renames)?;
     if diff.is_empty() {
         for w in &diff.warnings {
-            eprintln!("warning: {w}");
+            crate::style::warn(w);
         }
         eprintln!("no changes: the models match the {}", source(args.offline));
         return Ok(());
@@ -440,13 +445,13 @@ pub fn check(
                 .context_radius(3)
                 .header(source(offline), "models")
                 .to_string();
-            out!("{text}")?;
+            out!("{}", crate::style::diff(&text))?;
         }
         CheckFormat::Diff => {}
     }
     if diff.is_empty() {
         for w in &diff.warnings {
-            eprintln!("warning: {w}");
+            crate::style::warn(w);
         }
         eprintln!("No changes: the models match the {}", source(offline));
         return Ok(());
