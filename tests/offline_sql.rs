@@ -57,6 +57,11 @@ async fn example_round_trip(dialect: Dialect) {
         .query_strings("SELECT (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM posts)")
         .await;
     assert_eq!(counts, [[Some("2".to_owned()), Some("2".to_owned())]]);
+    // A key-only row on a composite key, twice: still one row.
+    let tagged = db
+        .query_strings("SELECT t.name FROM post_tag pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = 1")
+        .await;
+    assert_eq!(tagged, [[Some("rust".to_owned())]]);
 
     // Part of the way down, then the rest.
     let down1 = ok(

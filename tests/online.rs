@@ -382,7 +382,8 @@ fn example_project_builds_its_sqlite_database() {
         assert!(
             err.contains("Seeded users: 2 row(s)")
                 && err.contains("Seeded posts: 2 row(s)")
-                && err.contains("Seeded media: 1 row(s)"),
+                && err.contains("Seeded media: 1 row(s)")
+                && err.contains("Seeded post_tag: 1 row(s)"),
             "{err}"
         );
     }
