@@ -59,7 +59,9 @@ async fn example_round_trip(dialect: Dialect) {
     assert_eq!(counts, [[Some("2".to_owned()), Some("2".to_owned())]]);
     // A key-only row on a composite key, twice: still one row.
     let tagged = db
-        .query_strings("SELECT t.name FROM post_tag pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = 1")
+        .query_strings(
+            "SELECT t.name FROM post_tag pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = 1",
+        )
         .await;
     assert_eq!(tagged, [[Some("rust".to_owned())]]);
 

@@ -191,6 +191,14 @@ async fn bad_seeds_change_nothing(dialect: Dialect) {
     );
     assert_empty(&db).await;
 
+    // `fresh --seed` checks the seeds before it drops anything.
+    ok(d, &with_url(&url, &["seed", "01_users"]));
+    let e = fails(d, &with_url(&url, &["fresh", "--force", "--seed"]), 2);
+    assert!(e.contains("no column `titel`"), "{e}");
+    assert_eq!(rows(&db, "SELECT COUNT(*) FROM users").await, [["2"]]);
+    db.execute("DELETE FROM users").await.unwrap();
+    assert_empty(&db).await;
+
     // A table the revisions never made.
     write_seed(d, "02_posts.toml", "\n[[comments]]\nid = 1\n");
     let e = fails(d, &with_url(&url, &["seed"]), 2);

@@ -164,9 +164,13 @@ pub fn fresh(
     run: &RunArgs,
 ) -> Result<(), CliError> {
     let url = url(config)?;
-    // Read the seed files first: a bad one stops `fresh` before it drops.
+    // Check the seeds against head first: a bad one stops `fresh` before it
+    // drops anything.
     let seeds = if seed {
-        crate::commands::seed::select(config, &[])?
+        let seeds = crate::commands::seed::select(config, &[])?;
+        let dialect = crate::commands::migrate::dialect(config, None)?;
+        crate::commands::seed::plan_at_head(&script, &seeds, dialect)?;
+        seeds
     } else {
         Vec::new()
     };

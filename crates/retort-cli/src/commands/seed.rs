@@ -1,5 +1,6 @@
 //! `seed [NAME ...] [--sql]`: load seed files into tables.
 
+use retort_core::Dialect;
 use retort_migrate::{SeedPlan, schema_at, seed_plan};
 use retort_script::{Script, SeedFile, load_seeds};
 
@@ -52,12 +53,7 @@ pub fn run(
 ) -> Result<(), CliError> {
     let seeds = select(config, names)?;
     if offline.sql {
-        let dialect = dialect(config, offline.dialect)?;
-        let heads: Vec<String> = script.heads().into_iter().map(str::to_owned).collect();
-        let schema = schema_at(&script, &heads).map_err(|e| CliError::user(e.to_string()))?;
-        let at = format!("head ({})", heads.join(", "));
-        let plan =
-            seed_plan(&schema, &seeds, dialect, &at).map_err(|e| CliError::user(e.to_string()))?;
+        let plan = plan_at_head(&script, &seeds, dialect(config, offline.dialect)?)?;
         return out!("{}", plan.to_script());
     }
     let url = url(config)?;
@@ -65,6 +61,19 @@ pub fn run(
     let plan = block_on(m.seed(url, &seeds)).map_err(|e| run_error(e, url))?;
     summarize(&plan);
     Ok(())
+}
+
+/// The seed statements against the schema the whole revision chain builds:
+/// `seed --sql`, and the check `fresh --seed` makes before it drops anything.
+pub fn plan_at_head(
+    script: &Script,
+    seeds: &[SeedFile],
+    dialect: Dialect,
+) -> Result<SeedPlan, CliError> {
+    let heads: Vec<String> = script.heads().into_iter().map(str::to_owned).collect();
+    let schema = schema_at(script, &heads).map_err(|e| CliError::user(e.to_string()))?;
+    let at = format!("head ({})", heads.join(", "));
+    seed_plan(&schema, seeds, dialect, &at).map_err(|e| CliError::user(e.to_string()))
 }
 
 pub fn summarize(plan: &SeedPlan) {
