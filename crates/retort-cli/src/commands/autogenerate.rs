@@ -390,9 +390,7 @@ pub fn revision(config: &Config, script: &Script, args: RevisionArgs) -> Result<
         ..NewRevision::default()
     };
     let rev = generate_revision(script, new).map_err(crate::script_error)?;
-    eprintln!("Generating {} ... done", rev.path.display());
-    outln!("{}", rev.id)?;
-    Ok(())
+    super::revision::announce(&rev)
 }
 
 fn source(offline: bool) -> &'static str {

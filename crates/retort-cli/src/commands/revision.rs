@@ -6,7 +6,8 @@ use crate::args::RevisionArgs;
 use crate::config::Config;
 use crate::error::CliError;
 
-fn announce(rev: &Revision) -> Result<(), CliError> {
+/// The new file on stderr, its revision id on stdout.
+pub(crate) fn announce(rev: &Revision) -> Result<(), CliError> {
     eprintln!("Generating {} ... done", rev.path.display());
     outln!("{}", rev.id)
 }
