@@ -25,19 +25,6 @@ fn revision_files(dir: &Path) -> usize {
         .count()
 }
 
-/// stderr of a run that must exit 0.
-fn ok_err(dir: &Path, args: &[&str]) -> String {
-    let o = retort(dir, args);
-    assert!(
-        o.status.success(),
-        "retort {args:?} failed with {:?}\nstdout:\n{}\nstderr:\n{}",
-        o.status.code(),
-        stdout(&o),
-        stderr(&o)
-    );
-    stderr(&o)
-}
-
 async fn fixture_round_trip(dialect: Dialect, fixture: &str, offline: bool) {
     let db = test_db!(dialect, "autogen_fixture");
     let entities = repo_root().join("fixtures").join(fixture).join("entity");
@@ -371,18 +358,6 @@ async fn table_rename_sqlite() {
 /// retort a pseudo-terminal and types the answers.
 #[tokio::test]
 async fn renames_are_questions_on_a_terminal() {
-    if std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        assert!(
-            !retort_testing::ci(),
-            "`script` (util-linux) is needed under CI"
-        );
-        eprintln!("skipped: no `script` command to give retort a terminal");
-        return;
-    }
     let db = test_db!(Dialect::Sqlite, "autogen_questions");
     let p = example_copy();
     let dir = p.path();
@@ -395,31 +370,14 @@ async fn renames_are_questions_on_a_terminal() {
     };
     // Answers `y` on a terminal; returns what the terminal showed.
     let answer_yes = || {
-        let command = format!(
-            "'{}' --url '{url}' revision --autogenerate -m rename",
-            env!("CARGO_BIN_EXE_retort")
-        );
-        let mut child = std::process::Command::new("script")
-            .args(["-q", "-e", "-c", &command, "/dev/null"])
-            .current_dir(dir)
-            .env("NO_COLOR", "1")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        {
-            use std::io::Write;
-            child.stdin.take().unwrap().write_all(b"y\n").unwrap();
-        }
-        let out = child.wait_with_output().unwrap();
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        assert!(out.status.success(), "{text}");
-        text
+        let args = with_url(&url, &["revision", "--autogenerate", "-m", "rename"]);
+        let (code, text) = on_terminal(dir, &args, b"y\n", &[("NO_COLOR", Some("1"))])?;
+        assert_eq!(code, Some(0), "{text}");
+        Some(text)
     };
 
     edit("table_name = \"tags\"", "table_name = \"labels\"");
-    let text = answer_yes();
+    let Some(text) = answer_yes() else { return };
     assert!(
         text.contains("Did you rename table `tags` to `labels`? [y/N]")
             && text.contains("renamed table `tags` to `labels`")
@@ -429,7 +387,7 @@ async fn renames_are_questions_on_a_terminal() {
     ok(dir, &with_url(&url, &["upgrade", "head"]));
 
     edit("pub name: String", "pub title: String");
-    let text = answer_yes();
+    let text = answer_yes().expect("`script` was there a moment ago");
     assert!(
         text.contains("Did you rename `labels.name` to `labels.title`? [y/N]")
             && text.contains("renamed column `labels.name` to `labels.title`"),
@@ -450,41 +408,21 @@ async fn renames_are_questions_on_a_terminal() {
 /// `NO_COLOR=1`, then through a pipe.
 #[test]
 fn colour_only_on_a_terminal() {
-    if std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        assert!(
-            !retort_testing::ci(),
-            "`script` (util-linux) is needed under CI"
-        );
-        eprintln!("skipped: no `script` command to give retort a terminal");
-        return;
-    }
     let p = example_copy();
     let dir = p.path();
     add_nickname(dir);
-    let on_terminal = |no_color: Option<&str>| {
-        let command = format!("'{}' check --offline", env!("CARGO_BIN_EXE_retort"));
-        let mut c = std::process::Command::new("script");
-        c.args(["-q", "-e", "-c", &command, "/dev/null"])
-            .current_dir(dir)
-            .env("TERM", "xterm")
-            .env_remove("NO_COLOR");
-        if let Some(v) = no_color {
-            c.env("NO_COLOR", v);
-        }
-        let out = c.output().unwrap();
-        assert_eq!(out.status.code(), Some(1));
-        String::from_utf8_lossy(&out.stdout).into_owned()
+    let check = |no_color: Option<&str>| {
+        let env = [("TERM", Some("xterm")), ("NO_COLOR", no_color)];
+        let (code, text) = on_terminal(dir, &["check", "--offline"], b"", &env)?;
+        assert_eq!(code, Some(1), "{text:?}");
+        Some(text)
     };
-    let text = on_terminal(None);
+    let Some(text) = check(None) else { return };
     assert!(
         text.contains("\x1b[32m+") && text.contains("\x1b[31merror:"),
         "{text:?}"
     );
-    let text = on_terminal(Some("1"));
+    let text = check(Some("1")).expect("`script` was there a moment ago");
     assert!(
         text.contains("+CREATE TABLE") && !text.contains('\x1b'),
         "{text:?}"

@@ -36,8 +36,8 @@ pub fn with_url<'a>(url: &'a str, args: &[&'a str]) -> Vec<&'a str> {
     a
 }
 
-/// Runs and requires exit 0; returns stdout.
-pub fn ok(dir: &Path, args: &[&str]) -> String {
+/// Runs and requires exit 0; returns the whole output.
+pub fn succeeds(dir: &Path, args: &[&str]) -> Output {
     let o = retort(dir, args);
     assert!(
         o.status.success(),
@@ -46,7 +46,64 @@ pub fn ok(dir: &Path, args: &[&str]) -> String {
         stdout(&o),
         stderr(&o)
     );
-    stdout(&o)
+    o
+}
+
+/// Runs and requires exit 0; returns stdout.
+pub fn ok(dir: &Path, args: &[&str]) -> String {
+    stdout(&succeeds(dir, args))
+}
+
+/// Runs and requires exit 0; returns stderr.
+pub fn ok_err(dir: &Path, args: &[&str]) -> String {
+    stderr(&succeeds(dir, args))
+}
+
+/// Runs `retort ARGS` in `dir` on a pseudo-terminal (util-linux `script`),
+/// typing `input`, with `env` set (`None` removes the variable). Returns
+/// the exit code and everything the terminal showed, or `None` when there
+/// is no `script` (a skip locally, a failure under CI).
+pub fn on_terminal(
+    dir: &Path,
+    args: &[&str],
+    input: &[u8],
+    env: &[(&str, Option<&str>)],
+) -> Option<(Option<i32>, String)> {
+    use std::io::Write;
+    use std::process::Stdio;
+    if Command::new("script").arg("--version").output().is_err() {
+        assert!(
+            !retort_testing::ci(),
+            "`script` (util-linux) is needed under CI"
+        );
+        eprintln!("skipped: no `script` command to give retort a terminal");
+        return None;
+    }
+    let mut command = format!("'{}'", env!("CARGO_BIN_EXE_retort"));
+    for a in args {
+        command.push_str(&format!(" '{a}'"));
+    }
+    let mut c = Command::new("script");
+    c.args(["-q", "-e", "-c", &command, "/dev/null"])
+        .current_dir(dir)
+        .env_remove("RETORT_CONFIG")
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        match v {
+            Some(v) => c.env(k, v),
+            None => c.env_remove(k),
+        };
+    }
+    let mut child = c.spawn().unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    Some((
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    ))
 }
 
 /// Runs and requires exit `code`; returns stderr.
