@@ -37,13 +37,27 @@ use retort_core::{ColumnDefault, ColumnType, Dialect, Schema};
 /// * no comments;
 /// * no enum types (enum columns are text).
 pub fn normalize_for(dialect: Dialect, schema: &Schema) -> Schema {
+    normalize(Some(dialect), schema)
+}
+
+/// The rules of [`normalize_for`] that hold on every dialect, and none of
+/// its type mappings: how two schemas compare in the portable vocabulary of
+/// revision files (a revision that says `bigint` differs from one that says
+/// `integer`, even where SQLite stores both alike).
+pub fn normalize_portable(schema: &Schema) -> Schema {
+    normalize(None, schema)
+}
+
+fn normalize(dialect: Option<Dialect>, schema: &Schema) -> Schema {
     let mut s = schema.clone();
     for t in s.tables.values_mut() {
         if let Some(pk) = &mut t.primary_key {
             pk.name = None;
         }
         for c in &mut t.columns {
-            c.ty = stored_type(dialect, &c.ty);
+            if let Some(d) = dialect {
+                c.ty = stored_type(d, &c.ty);
+            }
             if c.autoincrement {
                 c.default = None;
             }
@@ -54,7 +68,7 @@ pub fn normalize_for(dialect: Dialect, schema: &Schema) -> Schema {
         for fk in &mut t.foreign_keys {
             for action in [&mut fk.on_delete, &mut fk.on_update] {
                 let none = match dialect {
-                    Dialect::Mysql => matches!(
+                    Some(Dialect::Mysql) => matches!(
                         action,
                         Some(retort_core::FkAction::NoAction | retort_core::FkAction::Restrict)
                     ),
@@ -66,9 +80,9 @@ pub fn normalize_for(dialect: Dialect, schema: &Schema) -> Schema {
             }
         }
         match dialect {
-            Dialect::Postgres => {}
-            Dialect::Mysql => mysql_uniques(t),
-            Dialect::Sqlite => {
+            None | Some(Dialect::Postgres) => {}
+            Some(Dialect::Mysql) => mysql_uniques(t),
+            Some(Dialect::Sqlite) => {
                 t.comment = None;
                 for c in &mut t.columns {
                     c.comment = None;
@@ -76,10 +90,10 @@ pub fn normalize_for(dialect: Dialect, schema: &Schema) -> Schema {
             }
         }
     }
-    if dialect == Dialect::Mysql {
+    if dialect == Some(Dialect::Mysql) {
         mysql_enums(&mut s);
     }
-    if dialect == Dialect::Sqlite {
+    if dialect == Some(Dialect::Sqlite) {
         s.enums.clear();
     }
     for t in s.tables.values_mut() {

@@ -83,7 +83,7 @@ mod sqlite;
 mod sqlite_ddl;
 pub mod types;
 
-pub use compare::normalize_for;
+pub use compare::{normalize_for, normalize_portable};
 pub use error::CatalogError;
 pub use options::{CatalogRead, OpaqueIndex, ReadOptions, SYSTEM_TABLES};
 pub use read::{CatalogConnection, read_schema, read_schema_with};

@@ -26,7 +26,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Write `alembic.toml` and `migrations/versions/` into DIR (default: .).
     Init { dir: Option<PathBuf> },
@@ -53,11 +53,31 @@ pub enum Command {
     Current {
         #[arg(short, long)]
         verbose: bool,
+        /// The main chain, then every `[apps.NAME]` in config order.
+        #[arg(long)]
+        all: bool,
     },
     /// Every revision with Ran?, batch and when it was applied.
     Status {
         #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
         format: OutputFormat,
+        /// The main chain, then every `[apps.NAME]` in config order.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Record what the database has and the revision chain does not build
+    /// (a database made before retort, or changed by hand) as a new
+    /// revision, marked applied without running it.
+    #[command(
+        after_help = "Example: retort baseline -m \"adopt the existing schema\"\n\nOn a new database the revision builds what this one has; after it, `check` compares the models with both."
+    )]
+    Baseline {
+        /// The revision's message.
+        #[arg(short, long)]
+        message: Option<String>,
+        /// Use this revision ID instead of a random one.
+        #[arg(long = "rev-id")]
+        rev_id: Option<String>,
     },
     /// Undo the last batch of revisions, or the last N with `--steps`.
     Rollback {
@@ -123,9 +143,10 @@ pub enum Command {
     },
     /// Show one revision.
     Show { revision: String },
-    /// Exit 1 with a diff when the models differ from the database (or, with
-    /// `--offline`, from the schema the revision chain builds); exit 0 when
-    /// they agree.
+    /// Compare the models, the revision chain and the database: exit 0 when
+    /// all three agree, exit 1 with each pair that differs (models vs
+    /// database, database vs revisions, models vs revisions). `--offline`
+    /// compares the models with the revision chain only.
     Check {
         /// Compare with the revision chain instead of a live database.
         #[arg(long)]
@@ -135,6 +156,9 @@ pub enum Command {
         /// Dialect of the comparison and the DDL diff with `--offline` (default: the URL's).
         #[arg(long)]
         dialect: Option<Dialect>,
+        /// The main chain, then every `[apps.NAME]` in config order.
+        #[arg(long)]
+        all: bool,
     },
     /// Show the schema one source describes.
     Inspect {
@@ -147,7 +171,7 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct RevisionArgs {
     #[arg(short, long)]
     pub message: Option<String>,
@@ -184,7 +208,7 @@ pub struct RevisionArgs {
     pub dialect: Option<Dialect>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct MigrateArgs {
     /// `head`, `heads`, `base`, `+N`, `-N`, `<rev>+N`, a unique prefix, `label@head`, or `from:to` with `--sql`.
     #[arg(allow_hyphen_values = true)]
@@ -193,6 +217,10 @@ pub struct MigrateArgs {
     pub offline: OfflineArgs,
     #[command(flatten)]
     pub run: RunArgs,
+    /// The main chain, then every `[apps.NAME]` in config order; stops at
+    /// the first failure.
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// Options of runs against a live database.
@@ -206,7 +234,7 @@ pub struct RunArgs {
     pub lock_timeout: Option<u64>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct OfflineArgs {
     /// Print the SQL script instead of running it; opens no connection.
     #[arg(long)]

@@ -1,6 +1,8 @@
 //! `alembic.toml`: finding it, expanding `${VAR}`, reading `.env`.
 
 use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -22,7 +24,12 @@ pub struct Config {
     /// Seconds to wait for another run's lock.
     pub lock_timeout: u64,
     pub models: Models,
-    pub apps: BTreeMap<String, AppConfig>,
+    /// `[apps.NAME]` sections, in the order the file has them.
+    pub apps: IndexMap<String, AppConfig>,
+    /// The app these settings are for (`-n NAME`), `None` for the main chain.
+    pub app: Option<String>,
+    /// The main chain's settings, when these are an app's.
+    pub main: Option<Box<Config>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -37,6 +44,8 @@ pub struct AppConfig {
     pub script_location: PathBuf,
     pub version_table: String,
     pub models: Vec<PathBuf>,
+    /// Tables this app leaves alone, besides `[models] exclude_tables`.
+    pub exclude_tables: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -47,7 +56,7 @@ struct RawFile {
     #[serde(default)]
     models: RawModels,
     #[serde(default)]
-    apps: BTreeMap<String, RawApp>,
+    apps: IndexMap<String, RawApp>,
 }
 
 #[derive(Deserialize, Default)]
@@ -79,6 +88,8 @@ struct RawApp {
     version_table: Option<String>,
     #[serde(default)]
     models: Vec<String>,
+    #[serde(default)]
+    exclude_tables: Vec<String>,
 }
 
 impl Config {
@@ -150,7 +161,7 @@ impl Config {
         for p in &raw.models.paths {
             paths.push(resolve(expand("models.paths", p)?));
         }
-        let mut apps = BTreeMap::new();
+        let mut apps = IndexMap::new();
         for (name, app) in raw.apps {
             let models = app.models.into_iter().map(&resolve).collect();
             apps.insert(
@@ -161,6 +172,7 @@ impl Config {
                         .version_table
                         .unwrap_or_else(|| format!("alembic_version_{name}")),
                     models,
+                    exclude_tables: app.exclude_tables,
                 },
             );
         }
@@ -179,7 +191,24 @@ impl Config {
                 types: raw.models.types,
             },
             apps,
+            app: None,
+            main: None,
         })
+    }
+
+    /// The main chain's settings.
+    pub fn root(&self) -> &Config {
+        self.main.as_deref().unwrap_or(self)
+    }
+
+    /// The settings of every chain: the main one, then each app in file order.
+    pub fn all_chains(&self) -> Result<Vec<Config>, CliError> {
+        let root = self.root();
+        let mut out = vec![root.clone()];
+        for name in root.apps.keys() {
+            out.push(root.for_app(name)?);
+        }
+        Ok(out)
     }
 
     /// The settings for `[apps.NAME]`, which share everything else.
@@ -192,10 +221,14 @@ impl Config {
                 format!("known apps: {}", known.join(", "))
             })
         })?;
-        let mut c = self.clone();
+        let root = self.root().clone();
+        let mut c = root.clone();
+        c.app = Some(name.to_owned());
+        c.main = Some(Box::new(root));
         c.script_location = app.script_location.clone();
         c.version_table = app.version_table.clone();
         c.models.paths = app.models.clone();
+        c.models.exclude_tables.extend(app.exclude_tables.iter().cloned());
         Ok(c)
     }
 }

@@ -38,15 +38,29 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
     if let Command::Init { dir } = &cli.command {
         return commands::init::run(dir.as_deref().unwrap_or(Path::new(".")));
     }
-    let mut config = Config::discover(cli.config.as_deref())?;
-    if let Some(app) = &cli.app {
-        config = config.for_app(app)?;
-    }
+    let mut root = Config::discover(cli.config.as_deref())?;
     if let Some(url) = cli.url {
-        config.url = Some(url);
+        root.url = Some(url);
+    }
+    let config = match &cli.app {
+        Some(app) => root.for_app(app)?,
+        None => root,
+    };
+    if let Some(all) = commands::all::wants_all(&cli.command) {
+        if cli.app.is_some() {
+            return Err(CliError::user("`--all` and `-n/--name` do not go together")
+                .hint("`--all` runs the main chain and every `[apps.NAME]`; leave out one of them"));
+        }
+        return commands::all::run(&config, cli.command, all);
     }
     let script = Script::load(&config.script_location).map_err(script_error)?;
-    match cli.command {
+    run_one(&config, script, cli.command)
+}
+
+/// Runs `command` for the chain of `config`.
+pub(crate) fn run_one(config: &Config, script: Script, command: Command) -> Result<(), CliError> {
+    let config = config.clone();
+    match command {
         Command::Init { .. } => unreachable!("handled above"),
         Command::Revision(args) if args.autogenerate => {
             commands::autogenerate::revision(&config, &script, args)
@@ -56,7 +70,11 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             offline,
             format,
             dialect,
+            ..
         } => commands::autogenerate::check(&config, &script, offline, format, dialect),
+        Command::Baseline { message, rev_id } => {
+            commands::autogenerate::baseline(&config, &script, message, rev_id)
+        }
         Command::Merge {
             revisions,
             message,
@@ -71,8 +89,8 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             purge,
             run,
         } => commands::migrate::stamp(&config, script, &revisions, &offline, purge, &run),
-        Command::Current { verbose } => commands::online::current(&config, script, verbose),
-        Command::Status { format } => commands::online::status(&config, script, format),
+        Command::Current { verbose, .. } => commands::online::current(&config, script, verbose),
+        Command::Status { format, .. } => commands::online::status(&config, script, format),
         Command::Rollback { steps, run } => {
             commands::online::rollback(&config, script, steps, &run)
         }

@@ -7,6 +7,7 @@
 //! that applied revisions have not changed since. [`seed_plan`] and
 //! [`Migrator::seed`] load seed files into the tables the revisions built.
 
+mod baseline;
 mod connection;
 mod error;
 mod lock;
@@ -16,6 +17,7 @@ mod script;
 mod seed;
 mod state;
 
+pub use baseline::{BASELINE, REPLACED};
 pub use connection::Database;
 pub use error::{MigrateError, StepFailure};
 pub use plan::{PlanOptions, SqlPlan, SqlStep, build_plan, schema_at, stamp_plan};

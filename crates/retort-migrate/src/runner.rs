@@ -98,6 +98,8 @@ pub struct RevisionStatus {
     pub applied_at: Option<String>,
     /// The file changed after it was applied.
     pub changed: bool,
+    /// Recorded by `baseline`: marked applied, never run here.
+    pub baseline: bool,
 }
 
 /// Runs the revisions of one script directory against databases.
@@ -303,12 +305,13 @@ impl Migrator {
                     changed: last_up
                         .and_then(|e| e.checksum.as_deref())
                         .is_some_and(|c| c != rev.checksum()),
+                    baseline: last_up.is_some_and(|e| e.status == crate::BASELINE),
                 }
             })
             .collect())
     }
 
-    fn options(&self, dialect: Dialect) -> PlanOptions {
+    pub(crate) fn options(&self, dialect: Dialect) -> PlanOptions {
         PlanOptions {
             dialect,
             version_table: self.settings.version_table.clone(),
@@ -914,7 +917,11 @@ fn applied_set(script: &Script, heads: &[String]) -> Result<HashSet<String>, Mig
 fn last_applied<'a>(log: &'a [LogEntry], revision: &str) -> Option<&'a LogEntry> {
     log.iter()
         .rev()
-        .find(|e| e.revision == revision && e.direction == "up" && e.status == DONE)
+        .find(|e| {
+            e.revision == revision
+                && e.direction == "up"
+                && (e.status == DONE || e.status == crate::BASELINE)
+        })
 }
 
 /// Applied revisions whose file's checksum differs from the one logged.

@@ -1,36 +1,24 @@
-//! `revision --autogenerate` and `check`: the models compared with the
-//! database, or with the schema the revision chain builds (`--offline`).
+//! `revision --autogenerate`, `check` and `baseline`: the library
+//! (`retort-autogen`) compares models, revision chain and database; this
+//! file asks the rename questions and prints.
 
-use std::collections::BTreeSet;
 use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
 
-use retort_core::{Dialect, Operation, Schema, redact_url};
-use retort_diff::{ColumnRename, Diff, DiffOptions, Rename, TableRename};
-use retort_migrate::{Migrator, Settings, log_table_name};
+use retort_autogen::{
+    Against, AutogenError, Chain, Comparison, Project, Sources, autogenerate, compare,
+    plan_baseline, read_sources,
+};
+use retort_core::Dialect;
+use retort_diff::Diff;
+use retort_migrate::Migrator;
 use retort_script::{NewRevision, Script, generate_revision};
 
 use crate::args::{CheckFormat, RevisionArgs};
 use crate::config::Config;
 use crate::error::CliError;
 
-use super::online::{block_on, run_error, url};
-
-/// The two sides of a comparison, each mapped to what the dialect stores,
-/// and as read.
-struct Sides {
-    /// The database's schema, or the chain's.
-    current: Schema,
-    /// The models'.
-    models: Schema,
-    raw_models: Schema,
-    /// What the revision chain builds: the schema a new revision's
-    /// operations are rendered against.
-    chain: Schema,
-    offline: bool,
-    dialect: Option<Dialect>,
-    /// `#[sea_orm(renamed_from = "...")]` in the entities.
-    renamed_from: Vec<ColumnRename>,
-}
+use super::online::{block_on, migrator, url};
 
 /// The models as the entity sources describe them; warnings go to stderr.
 pub(crate) fn read_models(config: &Config) -> Result<retort_entity::ModelSet, CliError> {
@@ -52,287 +40,101 @@ pub(crate) fn read_models(config: &Config) -> Result<retort_entity::ModelSet, Cl
     Ok(read)
 }
 
-/// The live schema, without the version tables and `[models] exclude_tables`.
-pub fn read_db(config: &Config) -> Result<(Schema, Dialect), CliError> {
-    let url = url(config)?;
-    let dialect = Dialect::from_url(url).map_err(|e| {
-        CliError::user(format!(
-            "cannot tell the dialect of `{}`: {e}",
-            redact_url(url)
-        ))
-    })?;
-    let options = retort_catalog::ReadOptions::default()
-        .version_table(config.version_table.clone())
-        .version_log_table(log_table_name(&config.version_table))
-        .exclude_tables(config.models.exclude_tables.clone());
-    let read = block_on(retort_catalog::read_schema(url, &options))
-        .map_err(|e| CliError::database(e.to_string()))?;
-    for w in &read.warnings {
-        crate::style::warn(w);
-    }
-    Ok((read.schema, dialect))
-}
-
-/// Refuses when the database's version rows are not the chain's heads, as
-/// Alembic does: a diff against an old schema would repeat earlier revisions.
-fn require_at_head(config: &Config, script: &Script) -> Result<(), CliError> {
-    let url = url(config)?;
-    let migrator = Migrator::new(
-        script.clone(),
-        Settings {
-            version_table: config.version_table.clone(),
-            ..Settings::default()
-        },
-    );
-    let current: BTreeSet<String> = block_on(migrator.current(url))
-        .map_err(|e| run_error(e, url))?
-        .into_iter()
-        .collect();
-    let heads: BTreeSet<String> = script.heads().iter().map(|h| (*h).to_owned()).collect();
-    if current != heads {
-        let shown = |s: &BTreeSet<String>| {
-            if s.is_empty() {
-                "base".to_owned()
-            } else {
-                s.iter().cloned().collect::<Vec<_>>().join(", ")
-            }
+/// Every chain of the config as the library sees them, and the index of
+/// the one `config` is for. `script` is that chain's, already loaded.
+pub(crate) fn project(config: &Config, script: &Script) -> Result<(Project, usize), CliError> {
+    let mut chains = Vec::new();
+    let mut index = 0;
+    for c in config.all_chains()? {
+        if c.app == config.app {
+            index = chains.len();
+        }
+        let script = if c.app == config.app {
+            script.clone()
+        } else {
+            load_other(&c.script_location)?
         };
-        return Err(CliError::user(format!(
-            "Target database is not up to date: it is at {}, the revisions end at {}",
-            shown(&current),
-            shown(&heads)
-        ))
-        .hint("run `retort upgrade head` first, or compare with the chain: `--offline`"));
+        chains.push(Chain {
+            name: c.app.clone(),
+            script,
+            version_table: c.version_table.clone(),
+            model_paths: c.models.paths.clone(),
+            exclude_tables: c.models.exclude_tables.clone(),
+        });
     }
-    Ok(())
+    let project = Project {
+        chains,
+        types: config.models.types.clone(),
+    };
+    Ok((project, index))
 }
 
-fn sides(
+/// Another chain's revisions: a folder not made yet is an empty chain.
+fn load_other(location: &Path) -> Result<Script, CliError> {
+    if !location.join("versions").is_dir() {
+        return Script::from_revisions(location.to_path_buf(), Vec::new())
+            .map_err(crate::script_error);
+    }
+    Script::load(location).map_err(crate::script_error)
+}
+
+pub(crate) fn autogen_error(e: AutogenError) -> CliError {
+    let hint = e.hint();
+    let mut err = if e.is_database() {
+        CliError::database(e.to_string())
+    } else {
+        CliError::user(e.to_string())
+    };
+    if let Some(h) = hint {
+        err = err.hint(h);
+    }
+    err
+}
+
+/// Reads the three schemas of `config`'s chain, online or (`offline`) the
+/// chain alone, for `dialect` or the URL's.
+fn sources(
     config: &Config,
     script: &Script,
     offline: bool,
     dialect: Option<Dialect>,
-) -> Result<Sides, CliError> {
-    // The entities are read on a second thread while the chain and the
-    // database are: the two reads take about as long as each other.
-    let (models, current) = std::thread::scope(|scope| {
-        let models = scope.spawn(|| read_models(config));
-        let current = (|| -> Result<_, CliError> {
-            let heads: Vec<String> = script.heads().iter().map(|h| (*h).to_owned()).collect();
-            let chain = retort_migrate::schema_at(script, &heads).map_err(crate::migrate_error)?;
-            let (current, dialect) = if offline {
-                let schema = chain.clone();
-                let dialect = match dialect {
-                    Some(d) => Some(d),
-                    None => config
-                        .url
-                        .as_deref()
-                        .and_then(|u| Dialect::from_url(u).ok()),
-                };
-                (schema, dialect)
-            } else {
-                if dialect.is_some() {
-                    return Err(CliError::user("`--dialect` goes with `--offline`")
-                        .hint("a live comparison uses the dialect of the URL"));
-                }
-                require_at_head(config, script)?;
-                let (schema, d) = read_db(config)?;
-                (schema, Some(d))
-            };
-            Ok((chain, current, dialect))
-        })();
-        (models.join().expect("the entity reader thread"), current)
-    });
-    let models = models?;
-    let (chain, current, dialect) = current?;
-    let normalize = |s: &Schema| match dialect {
-        Some(d) => retort_catalog::normalize_for(d, s),
-        None => s.clone(),
+) -> Result<Sources, CliError> {
+    let (project, index) = project(config, script)?;
+    let against = if offline {
+        Against::Chain(dialect.or_else(|| {
+            config
+                .url
+                .as_deref()
+                .and_then(|u| Dialect::from_url(u).ok())
+        }))
+    } else {
+        if dialect.is_some() {
+            return Err(CliError::user("`--dialect` goes with `--offline`")
+                .hint("a live comparison uses the dialect of the URL"));
+        }
+        let url = url(config)?;
+        Dialect::from_url(url).map_err(|e| {
+            CliError::user(format!(
+                "cannot tell the dialect of `{}`: {e}",
+                retort_core::redact_url(url)
+            ))
+        })?;
+        Against::Database(url)
     };
-    Ok(Sides {
-        current: normalize(&current),
-        models: normalize(&models.schema),
-        raw_models: models.schema.clone(),
-        chain,
-        offline,
-        dialect,
-        renamed_from: models
-            .renamed_from
-            .iter()
-            .map(|r| ColumnRename::new(&r.table, &r.from, &r.to))
-            .collect(),
-    })
-}
-
-/// Tables and columns known to be renamed.
-#[derive(Default)]
-struct Renames {
-    tables: Vec<TableRename>,
-    columns: Vec<ColumnRename>,
+    let sources = block_on(read_sources(&project, index, against)).map_err(autogen_error)?;
+    for w in &sources.warnings {
+        crate::style::warn(w);
+    }
+    Ok(sources)
 }
 
 /// Asks a yes/no question on the terminal; no is the default.
-fn ask(question: &str) -> Result<bool, CliError> {
+fn ask(question: &str) -> std::io::Result<bool> {
     eprint!("{question} [y/N] ");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| CliError::user(format!("cannot read the answer: {e}")))?;
+    std::io::stdin().lock().read_line(&mut answer)?;
     Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes"))
-}
-
-/// Renames from `--rename`, `renamed_from` and, on a terminal, answers:
-/// tables first, then columns (named by their table's new name).
-fn renames(sides: &Sides, given: &[String]) -> Result<Renames, CliError> {
-    let mut out = Renames::default();
-    let parsed = given
-        .iter()
-        .map(|text| text.parse::<Rename>())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| CliError::user(e.to_string()))?;
-    let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let (current, models) = (&sides.current, &sides.models);
-    for r in &parsed {
-        let Rename::Table(r) = r else { continue };
-        let only_db = |t: &str| current.table(t).is_some() && models.table(t).is_none();
-        let only_models = |t: &str| models.table(t).is_some() && current.table(t).is_none();
-        if !only_db(&r.from) || !only_models(&r.to) {
-            return Err(CliError::user(format!(
-                "`--rename {r}` does not match: table `{}` must exist only in the database and `{}` only in the models",
-                r.from, r.to
-            )));
-        }
-        out.tables.push(r.clone());
-    }
-    if terminal {
-        let options = DiffOptions::default().table_renames(out.tables.clone());
-        for c in retort_diff::table_rename_candidates(current, models, &options) {
-            let taken = out.tables.iter().any(|r| r.from == c.from || r.to == c.to);
-            if !taken && ask(&format!("Did you rename table `{}` to `{}`?", c.from, c.to))? {
-                out.tables.push(c);
-            }
-        }
-    }
-    // Columns compare against the database with its tables renamed.
-    let mut current = current.clone();
-    for r in &out.tables {
-        let op = Operation::RenameTable {
-            table: r.from.clone(),
-            new_name: r.to.clone(),
-        };
-        retort_core::apply(&mut current, &op).map_err(|e| CliError::user(e.to_string()))?;
-    }
-    let current = &current;
-    for r in &parsed {
-        let Rename::Column(r) = r else { continue };
-        let dropped = current
-            .table(&r.table)
-            .is_some_and(|t| t.column(&r.from).is_some())
-            && models
-                .table(&r.table)
-                .is_some_and(|t| t.column(&r.from).is_none());
-        let added = models
-            .table(&r.table)
-            .is_some_and(|t| t.column(&r.to).is_some())
-            && current
-                .table(&r.table)
-                .is_some_and(|t| t.column(&r.to).is_none());
-        if !dropped || !added {
-            return Err(CliError::user(format!(
-                "`--rename {r}` does not match: `{t}.{}` must exist only in the database and `{t}.{}` only in the models",
-                r.from,
-                r.to,
-                t = r.table
-            )));
-        }
-        out.columns.push(r.clone());
-    }
-    for r in &sides.renamed_from {
-        let applies = current
-            .table(&r.table)
-            .zip(models.table(&r.table))
-            .is_some_and(|(a, b)| {
-                a.column(&r.from).is_some()
-                    && a.column(&r.to).is_none()
-                    && b.column(&r.from).is_none()
-            });
-        if applies
-            && !out
-                .columns
-                .iter()
-                .any(|x| x.table == r.table && x.from == r.from)
-        {
-            eprintln!(
-                "using `renamed_from`: `{}.{}` is now `{}`",
-                r.table, r.from, r.to
-            );
-            out.columns.push(r.clone());
-        }
-    }
-    if terminal {
-        let options = DiffOptions::default().renames(out.columns.clone());
-        for c in retort_diff::rename_candidates(current, models, &options) {
-            let taken = out
-                .columns
-                .iter()
-                .any(|r| r.table == c.table && (r.from == c.from || r.to == c.to));
-            if !taken
-                && ask(&format!(
-                    "Did you rename `{t}.{}` to `{t}.{}`?",
-                    c.from,
-                    c.to,
-                    t = c.table
-                ))?
-            {
-                out.columns.push(c);
-            }
-        }
-    }
-    Ok(out)
-}
-
-fn compare(sides: &Sides, renames: Renames) -> Result<Diff, CliError> {
-    let options = DiffOptions::for_dialect(sides.dialect)
-        .table_renames(renames.tables)
-        .renames(renames.columns);
-    let mut diff = retort_diff::diff(&sides.current, &sides.models, &options);
-    let internal = |e: retort_diff::VerifyError| {
-        CliError::user(format!("internal error: the planned operations do not replay: {e}"))
-            .hint("please report this with the output of `retort inspect models --format json` and `retort inspect db --format json`")
-    };
-    if diff.upgrade.is_empty() && diff.downgrade.is_empty() {
-        // Nothing to replay: the check below could only re-diff equal schemas.
-        return Ok(diff);
-    }
-    retort_diff::verify(&sides.current, &sides.models, &diff, &options).map_err(internal)?;
-    diff.respell(
-        &sides.current,
-        &sides.chain,
-        &sides.models,
-        &sides.raw_models,
-    );
-    let normalize = |s: &Schema| match sides.dialect {
-        Some(d) => retort_catalog::normalize_for(d, s),
-        None => s.clone(),
-    };
-    let on_chain = retort_diff::verify_on(
-        &sides.chain,
-        &sides.current,
-        &sides.models,
-        &diff,
-        &options,
-        &normalize,
-    );
-    match on_chain {
-        Ok(()) => Ok(diff),
-        Err(e) if sides.offline => Err(internal(e)),
-        Err(e) => Err(CliError::user(format!(
-            "the database differs from what the revision chain builds, so a revision of these changes would not apply: {e}"
-        ))
-        .hint("compare `retort check --offline` with `retort check`, and bring the database back to what the revisions build")),
-    }
 }
 
 fn print_changes(diff: &Diff) {
@@ -349,11 +151,44 @@ fn print_changes(diff: &Diff) {
     }
 }
 
+/// The destructive changes, as comment lines for the top of a revision.
+fn destructive_header(diff: &Diff) -> Vec<String> {
+    let destructive: Vec<String> = diff
+        .changes
+        .iter()
+        .filter(|c| c.destructive)
+        .map(|c| format!("  {}", c.description))
+        .collect();
+    if destructive.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec!["destructive: this revision can lose data:".to_owned()];
+    lines.extend(destructive);
+    lines
+}
+
 /// `revision --autogenerate`.
 pub fn revision(config: &Config, script: &Script, args: RevisionArgs) -> Result<(), CliError> {
-    let sides = sides(config, script, args.offline, args.dialect)?;
-    let renames = renames(&sides, &args.renames)?;
-    let diff = compare(&sides, renames)?;
+    let sources = sources(config, script, args.offline, args.dialect)?;
+    let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let mut answer = ask;
+    let asker: retort_autogen::Ask<'_> = if terminal { Some(&mut answer) } else { None };
+    let planned = match autogenerate(&sources, &args.renames, asker) {
+        Ok(p) => p,
+        Err(AutogenError::Drifted(report)) => {
+            print_report(&report, crate::style::Stream::Stderr)?;
+            return Err(CliError::user(format!(
+                "the database differs from what the revision chain builds, so a revision made now would not apply to it ({})",
+                sources.chain_label
+            ))
+            .hint("run `retort baseline -m MESSAGE` to record those changes as a revision first, or compare with the chain alone: `retort revision --autogenerate --offline`"));
+        }
+        Err(e) => return Err(autogen_error(e)),
+    };
+    for n in &planned.notes {
+        eprintln!("{n}");
+    }
+    let diff = planned.diff;
     if diff.is_empty() {
         for w in &diff.warnings {
             crate::style::warn(w);
@@ -363,21 +198,8 @@ pub fn revision(config: &Config, script: &Script, args: RevisionArgs) -> Result<
     }
     eprintln!("Detected {} change(s):", diff.changes.len());
     print_changes(&diff);
-    let destructive: Vec<String> = diff
-        .changes
-        .iter()
-        .filter(|c| c.destructive)
-        .map(|c| format!("  {}", c.description))
-        .collect();
-    let header_comments = if destructive.is_empty() {
-        Vec::new()
-    } else {
-        let mut lines = vec!["destructive: this revision can lose data:".to_owned()];
-        lines.extend(destructive);
-        lines
-    };
     let new = NewRevision {
-        header_comments,
+        header_comments: destructive_header(&diff),
         message: args.message.unwrap_or_default(),
         head: args.head,
         splice: args.splice,
@@ -401,7 +223,39 @@ fn source(offline: bool) -> &'static str {
     }
 }
 
-/// `check`: exit 0 in sync, exit 1 with a diff otherwise.
+/// The labelled report: each differing pair with its changes, the DDL diff
+/// and the command that resolves it; then the notes.
+fn print_report(report: &Comparison, stream: crate::style::Stream) -> Result<(), CliError> {
+    let mut text = String::new();
+    for p in report.differing() {
+        text.push_str(&format!(
+            "{} ({} difference(s)):\n",
+            p.pair.title(),
+            p.diff.changes.len()
+        ));
+        for c in &p.diff.changes {
+            let mark = if c.destructive {
+                crate::style::destructive_mark(stream)
+            } else {
+                String::new()
+            };
+            text.push_str(&format!("  {}{mark}\n", c.description));
+        }
+        text.push_str(&crate::style::diff(&report.ddl_diff(p)));
+        text.push_str(&format!("resolve: {}\n\n", report.resolve(p.pair)));
+    }
+    for n in &report.notes {
+        text.push_str(&format!("note: {n}\n"));
+    }
+    match stream {
+        crate::style::Stream::Stdout => out!("{text}")?,
+        crate::style::Stream::Stderr => eprint!("{text}"),
+    }
+    Ok(())
+}
+
+/// `check`: exit 0 when models, revisions and database agree, exit 1 with
+/// the labelled differences otherwise.
 pub fn check(
     config: &Config,
     script: &Script,
@@ -409,55 +263,117 @@ pub fn check(
     format: CheckFormat,
     dialect: Option<Dialect>,
 ) -> Result<(), CliError> {
-    let sides = sides(config, script, offline, dialect)?;
-    let diff = compare(&sides, Renames::default())?;
+    let sources = sources(config, script, offline, dialect)?;
+    let report = compare(&sources);
     match format {
-        CheckFormat::Json => {
-            let value = serde_json::json!({
-                "in_sync": diff.is_empty(),
-                "source": source(offline),
-                "dialect": sides.dialect.map(|d| d.name()),
-                "changes": diff.changes,
-                "warnings": diff.warnings,
-                "upgrade": diff.upgrade,
-                "downgrade": diff.downgrade,
-            });
-            outln!(
-                "{}",
-                serde_json::to_string_pretty(&value).expect("json of a diff")
-            )?;
-        }
-        CheckFormat::Diff if !diff.is_empty() => {
-            let d = sides.dialect.unwrap_or(Dialect::Postgres);
-            let ddl = |s: &Schema| -> Result<String, CliError> {
-                let statements =
-                    retort_sql::render_schema(s, d).map_err(|e| CliError::user(e.to_string()))?;
-                Ok(statements
-                    .iter()
-                    .map(|s| format!("{};\n", s.as_str().trim_end().trim_end_matches(';')))
-                    .collect())
-            };
-            let (old, new) = (ddl(&sides.current)?, ddl(&sides.models)?);
-            let text = similar::TextDiff::from_lines(&old, &new)
-                .unified_diff()
-                .context_radius(3)
-                .header(source(offline), "models")
-                .to_string();
-            out!("{}", crate::style::diff(&text))?;
-        }
-        CheckFormat::Diff => {}
+        CheckFormat::Json => outln!(
+            "{}",
+            serde_json::to_string_pretty(&report.to_json()).expect("json of a report")
+        )?,
+        CheckFormat::Diff => print_report(&report, crate::style::Stream::Stdout)?,
     }
-    if diff.is_empty() {
-        for w in &diff.warnings {
-            crate::style::warn(w);
-        }
-        eprintln!("No changes: the models match the {}", source(offline));
+    for w in report.pairs.iter().flat_map(|p| &p.diff.warnings) {
+        crate::style::warn(w);
+    }
+    if report.in_sync() {
+        eprintln!(
+            "No changes: the models match the {}{}",
+            source(offline),
+            if offline { "" } else { " and the revision chain" }
+        );
         return Ok(());
     }
-    eprintln!("{} difference(s):", diff.changes.len());
-    print_changes(&diff);
+    let pairs: Vec<&str> = report.differing().map(|p| p.pair.key()).collect();
+    let what = if pairs.is_empty() {
+        "the database is behind the revisions".to_owned()
+    } else {
+        format!("differences in {}", pairs.join(", "))
+    };
     Err(
-        CliError::no(format!("the models differ from the {}", source(offline)))
-            .hint("run `retort revision --autogenerate -m MESSAGE` to write a revision"),
+        CliError::no(format!("{}: {what}", sources.chain_label))
+            .hint(report.hints().join("\nhint: ")),
     )
+}
+
+/// `baseline -m MSG`: writes what the database has and the chain does not
+/// build as a revision, and records it as applied without running it.
+pub fn baseline(
+    config: &Config,
+    script: &Script,
+    message: Option<String>,
+    rev_id: Option<String>,
+) -> Result<(), CliError> {
+    let sources = sources(config, script, false, None)?;
+    let plan = plan_baseline(&sources).map_err(autogen_error)?;
+    for n in &plan.notes {
+        eprintln!("{n}");
+    }
+    if plan.nothing_to_do(&sources.heads) {
+        eprintln!(
+            "Nothing to adopt: the database matches the revision chain ({})",
+            sources.chain_label
+        );
+        return Ok(());
+    }
+    let url = url(config)?;
+    let id = if plan.diff.is_empty() {
+        // Only the version rows are off: the database already has what the
+        // chain builds.
+        let head = plan.parent.clone().ok_or_else(|| {
+            CliError::user("the database has no tables of this chain and the chain no revisions")
+                .hint("there is nothing to adopt; write entities and run `retort revision --autogenerate`")
+        })?;
+        eprintln!("The database already has what the revisions build: recording {head} as its baseline");
+        head
+    } else {
+        eprintln!(
+            "Adopting {} change(s) no revision records:",
+            plan.diff.changes.len()
+        );
+        print_changes(&plan.diff);
+        let mut header = vec![format!(
+            "baseline: what {} had and no revision recorded; recorded as applied there by `retort baseline`, and run on every new database",
+            sources.database.as_ref().map_or("the database", |d| d.url.as_str())
+        )];
+        header.extend(destructive_header(&plan.diff));
+        let new = NewRevision {
+            header_comments: header,
+            message: message.unwrap_or_else(|| "baseline".to_owned()),
+            head: Some(plan.parent.clone().unwrap_or_else(|| "base".to_owned())),
+            rev_id,
+            upgrade: plan.diff.upgrade.clone(),
+            downgrade: plan.diff.downgrade.clone(),
+            file_template: Some(config.file_template.clone()),
+            ..NewRevision::default()
+        };
+        let rev = generate_revision(script, new).map_err(crate::script_error)?;
+        eprintln!("Generating {} ... done", rev.path.display());
+        rev.id
+    };
+    let script = Script::load(&config.script_location).map_err(crate::script_error)?;
+    let m: Migrator = migrator(
+        config,
+        script,
+        &crate::args::RunArgs {
+            allow_changed: false,
+            lock_timeout: None,
+        },
+    );
+    let report = block_on(m.baseline(url, &id, &plan.rows))
+        .map_err(|e| super::online::run_error(e, url))
+        .map_err(|e| {
+            let hint = format!("the revision file is written but not recorded: fix the cause, then `retort stamp {id}`");
+            e.hint(hint)
+        })?;
+    if !plan.replaced.is_empty() {
+        eprintln!(
+            "Replaced version rows of another tool: {}",
+            plan.replaced.join(", ")
+        );
+    }
+    eprintln!(
+        "Baseline recorded: the database is at {} (marked applied, nothing ran)",
+        report.heads_after.join(", ")
+    );
+    outln!("{id}")
 }

@@ -57,6 +57,34 @@ pub fn db(
     format: Format,
     dialect: Option<retort_core::Dialect>,
 ) -> Result<(), CliError> {
-    let (schema, url_dialect) = super::autogenerate::read_db(config)?;
+    let (schema, url_dialect) = read_db(config)?;
     print_schema(config, &schema, format, dialect.or(Some(url_dialect)))
+}
+
+/// The live schema, without any chain's version tables and without
+/// `[models] exclude_tables`.
+fn read_db(config: &Config) -> Result<(Schema, retort_core::Dialect), CliError> {
+    use retort_core::{Dialect, redact_url};
+    let url = super::online::url(config)?;
+    let dialect = Dialect::from_url(url).map_err(|e| {
+        CliError::user(format!(
+            "cannot tell the dialect of `{}`: {e}",
+            redact_url(url)
+        ))
+    })?;
+    let mut exclude = config.models.exclude_tables.clone();
+    for c in config.all_chains()? {
+        exclude.push(retort_migrate::log_table_name(&c.version_table));
+        exclude.push(c.version_table);
+    }
+    let options = retort_catalog::ReadOptions::default()
+        .version_table(config.version_table.clone())
+        .version_log_table(retort_migrate::log_table_name(&config.version_table))
+        .exclude_tables(exclude);
+    let read = super::online::block_on(retort_catalog::read_schema(url, &options))
+        .map_err(|e| CliError::database(e.to_string()))?;
+    for w in &read.warnings {
+        crate::style::warn(w);
+    }
+    Ok((read.schema, dialect))
 }

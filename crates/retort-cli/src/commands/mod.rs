@@ -1,5 +1,6 @@
 //! One file per subcommand family.
 
+pub mod all;
 pub mod autogenerate;
 pub mod graph;
 pub mod init;

@@ -1,0 +1,270 @@
+//! Reading the three schemas of one chain: its models, what its revisions
+//! build, and (online) its part of the live database.
+
+use std::collections::BTreeSet;
+
+use retort_core::{Dialect, Schema, redact_url};
+use retort_diff::ColumnRename;
+use retort_migrate::{Migrator, Settings, schema_at};
+
+use crate::chains::{Claim, SEAQL_MIGRATIONS, owned_part};
+use crate::{AutogenError, Chain, Project};
+
+/// What the comparison runs against.
+#[derive(Debug, Clone, Copy)]
+pub enum Against<'a> {
+    /// A live database at this URL.
+    Database(&'a str),
+    /// The revision chain alone (`--offline`), mapped to this dialect if any.
+    Chain(Option<Dialect>),
+}
+
+/// The three schemas of one chain, as read (not yet mapped to a dialect).
+#[derive(Debug, Clone)]
+pub struct Sources {
+    /// The chain they belong to, for messages ("app `billing`").
+    pub chain_label: String,
+    /// The dialect compared for: the database's, or the one asked offline.
+    pub dialect: Option<Dialect>,
+    /// M: what the entity sources describe.
+    pub models: Schema,
+    /// `#[sea_orm(renamed_from = "...")]` in the entities.
+    pub renamed_from: Vec<ColumnRename>,
+    /// The chain's heads, sorted.
+    pub heads: Vec<String>,
+    /// C: what the revision chain builds up to its heads.
+    pub chain: Schema,
+    /// D, when compared online.
+    pub database: Option<DatabaseSide>,
+    /// Warnings of the entity reader and the catalog reader.
+    pub warnings: Vec<String>,
+}
+
+/// The live database, as far as this chain is concerned.
+#[derive(Debug, Clone)]
+pub struct DatabaseSide {
+    /// The URL with its password masked.
+    pub url: String,
+    /// This chain's version table.
+    pub version_table: String,
+    /// This chain's part of the catalog: the tables its models or revisions
+    /// claim, and for the main chain the tables nobody claims; never a
+    /// version table, an excluded table or `seaql_migrations`.
+    pub schema: Schema,
+    /// The rows of this chain's version table, sorted.
+    pub rows: Vec<String>,
+    /// Rows naming revisions this chain does not have (Python Alembic's,
+    /// another tool's).
+    pub unknown_rows: Vec<String>,
+    /// What the revisions build up to the known rows: the database's
+    /// schema as the chain knows it.
+    pub chain_at_rows: Schema,
+    /// What was left alone and why (other chains' tables, sea-orm-migration).
+    pub notes: Vec<String>,
+}
+
+impl DatabaseSide {
+    /// The rows are the chain's heads: nothing is pending.
+    pub fn at_heads(&self, heads: &[String]) -> bool {
+        self.unknown_rows.is_empty() && self.rows == heads
+    }
+
+    /// No row of this chain at all: a database retort has not versioned.
+    pub fn unversioned(&self) -> bool {
+        self.rows.len() == self.unknown_rows.len()
+    }
+}
+
+/// Reads the schemas of `project.chains[index]`.
+///
+/// The entity sources are read on a second thread while the database is.
+/// Other chains' models and revisions are read too, to know which tables of
+/// a shared database are theirs.
+pub async fn read_sources(
+    project: &Project,
+    index: usize,
+    against: Against<'_>,
+) -> Result<Sources, AutogenError> {
+    let chain = &project.chains[index];
+    if chain.model_paths.is_empty() {
+        return Err(AutogenError::NoModels {
+            chain: chain.label(),
+        });
+    }
+    let options = retort_entity::ReadOptions {
+        types: project.types.clone(),
+        exclude_tables: chain.exclude_tables.clone(),
+    };
+    let paths = chain.model_paths.clone();
+    let models = std::thread::spawn(move || retort_entity::read_models(&paths, &options));
+    let heads: Vec<String> = sorted(chain.script.heads().iter().map(|h| (*h).to_owned()));
+    let chain_schema = without(schema_at(&chain.script, &heads)?, &chain.exclude_tables);
+    let (dialect, raw) = match against {
+        Against::Chain(d) => (d, None),
+        Against::Database(url) => {
+            let raw = read_database(project, index, url, &heads, &chain_schema).await?;
+            (Dialect::from_url(url).ok(), Some(raw))
+        }
+    };
+    let models = models.join().expect("the entity reader thread")?;
+    let mut warnings: Vec<String> = models.warnings.iter().map(ToString::to_string).collect();
+    let database = match raw {
+        None => None,
+        Some(raw) => {
+            warnings.extend(raw.read.warnings.iter().cloned());
+            let (mut mine, others) = claims(project, index, &raw.chain_at_rows)?;
+            mine.add(&models.schema);
+            mine.add(&chain_schema);
+            let main = chain.name.is_none();
+            let (schema, left_out) =
+                owned_part(&raw.read.schema, &mine, &others, main, &raw.dropped);
+            let mut notes = raw.notes;
+            if !left_out.is_empty() {
+                notes.push(format!(
+                    "left to the other chains: {}",
+                    left_out
+                        .iter()
+                        .map(|t| format!("`{t}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            Some(DatabaseSide {
+                url: raw.url,
+                version_table: chain.version_table.clone(),
+                schema,
+                rows: raw.rows,
+                unknown_rows: raw.unknown,
+                chain_at_rows: raw.chain_at_rows,
+                notes,
+            })
+        }
+    };
+    Ok(Sources {
+        chain_label: chain.label(),
+        dialect,
+        models: models.schema,
+        renamed_from: models
+            .renamed_from
+            .iter()
+            .map(|r| ColumnRename::new(&r.table, &r.from, &r.to))
+            .collect(),
+        heads,
+        chain: chain_schema,
+        database,
+        warnings,
+    })
+}
+
+/// The database as read, before it is split between the chains.
+struct RawDatabase {
+    url: String,
+    rows: Vec<String>,
+    unknown: Vec<String>,
+    chain_at_rows: Schema,
+    read: retort_catalog::CatalogRead,
+    /// Bookkeeping and excluded tables.
+    dropped: BTreeSet<String>,
+    notes: Vec<String>,
+}
+
+async fn read_database(
+    project: &Project,
+    index: usize,
+    url: &str,
+    heads: &[String],
+    chain_schema: &Schema,
+) -> Result<RawDatabase, AutogenError> {
+    let chain = &project.chains[index];
+    let migrator = Migrator::new(
+        chain.script.clone(),
+        Settings {
+            version_table: chain.version_table.clone(),
+            ..Settings::default()
+        },
+    );
+    let rows = sorted(migrator.current(url).await?);
+    let (known, unknown): (Vec<String>, Vec<String>) = rows
+        .iter()
+        .cloned()
+        .partition(|r| chain.script.get(r).is_some());
+    let chain_at_rows = if known == heads {
+        chain_schema.clone()
+    } else {
+        without(schema_at(&chain.script, &known)?, &chain.exclude_tables)
+    };
+    // Every chain's bookkeeping tables and this chain's exclusions are left
+    // out of the read itself.
+    let mut dropped: BTreeSet<String> = project
+        .chains
+        .iter()
+        .flat_map(Chain::bookkeeping_tables)
+        .collect();
+    dropped.extend(chain.exclude_tables.iter().cloned());
+    let read_options = retort_catalog::ReadOptions::default()
+        .version_table(chain.version_table.clone())
+        .version_log_table(retort_migrate::log_table_name(&chain.version_table))
+        .exclude_tables(dropped.iter().cloned().collect::<Vec<_>>());
+    let read = retort_catalog::read_schema(url, &read_options).await?;
+    let mut notes = Vec::new();
+    if read.schema.tables.contains_key(SEAQL_MIGRATIONS) {
+        notes.push(format!(
+            "`{SEAQL_MIGRATIONS}` is sea-orm-migration's bookkeeping table: left alone, never adopted or dropped"
+        ));
+    }
+    dropped.insert(SEAQL_MIGRATIONS.to_owned());
+    Ok(RawDatabase {
+        url: redact_url(url),
+        rows,
+        unknown,
+        chain_at_rows,
+        read,
+        dropped,
+        notes,
+    })
+}
+
+/// What this chain's revisions (at the database's rows) and the other
+/// chains claim: their models' tables and what their revisions build.
+fn claims(
+    project: &Project,
+    index: usize,
+    chain_at_rows: &Schema,
+) -> Result<(Claim, Claim), AutogenError> {
+    let mut mine = Claim::default();
+    mine.add(chain_at_rows);
+    let mut others = Claim::default();
+    for (i, other) in project.chains.iter().enumerate() {
+        if i == index {
+            continue;
+        }
+        if !other.model_paths.is_empty() {
+            let options = retort_entity::ReadOptions {
+                types: project.types.clone(),
+                exclude_tables: other.exclude_tables.clone(),
+            };
+            // Only the table names matter here: an unreadable entity of
+            // another chain is that chain's error, not this comparison's.
+            if let Ok(models) = retort_entity::read_models(&other.model_paths, &options) {
+                others.add(&models.schema);
+            }
+        }
+        let heads: Vec<String> = other.script.heads().iter().map(|h| (*h).to_owned()).collect();
+        others.add(&schema_at(&other.script, &heads)?);
+    }
+    Ok((mine, others))
+}
+
+fn sorted(v: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut v: Vec<String> = v.into_iter().collect();
+    v.sort();
+    v
+}
+
+/// `schema` without the tables a chain excludes.
+fn without(mut schema: Schema, exclude: &[String]) -> Schema {
+    for t in exclude {
+        schema.tables.remove(t);
+    }
+    schema
+}
