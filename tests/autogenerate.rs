@@ -155,9 +155,15 @@ fn example_project_checks_clean_and_finds_a_new_field() {
         .lines()
         .filter(|l| l.starts_with('+') && !l.starts_with("+++"))
         .collect();
-    assert_eq!(changed, ["+  \"nickname\" varchar,", "+  \"nickname\" varchar,"], "{report}");
+    assert_eq!(
+        changed,
+        ["+  \"nickname\" varchar,", "+  \"nickname\" varchar,"],
+        "{report}"
+    );
     assert!(
-        stderr(&o).contains("hint: run `retort revision --autogenerate -m MESSAGE`, then `retort upgrade head`"),
+        stderr(&o).contains(
+            "hint: run `retort revision --autogenerate -m MESSAGE`, then `retort upgrade head`"
+        ),
         "{}",
         stderr(&o)
     );
@@ -177,9 +183,17 @@ fn example_project_checks_clean_and_finds_a_new_field() {
     // A database behind head: the pending revision is said, not drift.
     let o = retort(dir, &["check"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(!stdout(&o).contains("database vs revisions"), "{}", stdout(&o));
+    assert!(
+        !stdout(&o).contains("database vs revisions"),
+        "{}",
+        stdout(&o)
+    );
     assert!(stdout(&o).contains("pending revisions"), "{}", stdout(&o));
-    assert!(stderr(&o).contains("`retort upgrade head`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("`retort upgrade head`"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

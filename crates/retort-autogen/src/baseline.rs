@@ -138,7 +138,8 @@ pub(crate) fn spelled_like_models(
                 continue;
             };
             let same_values = |n: &str| {
-                norm_db.enums.get(n).map(|e| &e.values) == norm_models.enums.get(n).map(|e| &e.values)
+                norm_db.enums.get(n).map(|e| &e.values)
+                    == norm_models.enums.get(n).map(|e| &e.values)
             };
             if dc.ty == mc.ty && dc.ty.enum_name().is_none_or(same_values) {
                 c.ty = rc.ty.clone();
@@ -148,6 +149,35 @@ pub(crate) fn spelled_like_models(
             }
             if dc.default == mc.default {
                 c.default = rc.default.clone();
+            }
+        }
+    }
+    for (name, t) in &mut out.tables {
+        let (Some(nd), Some(nm), Some(raw)) = (
+            norm_db.tables.get(name),
+            norm_models.tables.get(name),
+            models.tables.get(name),
+        ) else {
+            continue;
+        };
+        // Foreign key actions the dialect cannot tell apart (MySQL's
+        // RESTRICT and NO ACTION) are written as the models state them.
+        for fk in &mut t.foreign_keys {
+            let same_key = |k: &retort_core::ForeignKey| {
+                k.columns == fk.columns
+                    && k.ref_table == fk.ref_table
+                    && k.ref_columns == fk.ref_columns
+            };
+            let (Some(dk), Some(mk), Some(rk)) = (
+                nd.foreign_keys.iter().find(|k| same_key(k)),
+                nm.foreign_keys.iter().find(|k| same_key(k)),
+                raw.foreign_keys.iter().find(|k| same_key(k)),
+            ) else {
+                continue;
+            };
+            if (dk.on_delete, dk.on_update) == (mk.on_delete, mk.on_update) {
+                fk.on_delete = rk.on_delete;
+                fk.on_update = rk.on_update;
             }
         }
     }
@@ -162,7 +192,11 @@ pub(crate) fn spelled_like_models(
         let used: BTreeSet<String> = out
             .tables
             .values()
-            .flat_map(|t| t.columns.iter().filter_map(|c| c.ty.enum_name().map(str::to_owned)))
+            .flat_map(|t| {
+                t.columns
+                    .iter()
+                    .filter_map(|c| c.ty.enum_name().map(str::to_owned))
+            })
             .collect();
         out.enums.retain(|name, _| used.contains(name));
     }

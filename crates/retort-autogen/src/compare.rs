@@ -33,7 +33,9 @@ impl Pair {
     /// The heading of the pair in a report.
     pub fn title(self) -> &'static str {
         match self {
-            Pair::ModelsDatabase => "models vs database: the database is not what the models describe",
+            Pair::ModelsDatabase => {
+                "models vs database: the database is not what the models describe"
+            }
             Pair::DatabaseRevisions => "database vs revisions: changes no revision records",
             Pair::ModelsRevisions => "models vs revisions: a revision is missing",
         }
@@ -179,7 +181,11 @@ impl Comparison {
     }
 
     fn head_target(&self) -> &'static str {
-        if self.heads.len() > 1 { "heads" } else { "head" }
+        if self.heads.len() > 1 {
+            "heads"
+        } else {
+            "head"
+        }
     }
 
     /// The command that resolves one pair.
@@ -382,7 +388,11 @@ mod tests {
         let text = c.ddl_diff(&added);
         let changed: Vec<&str> = text
             .lines()
-            .filter(|l| (l.starts_with('+') || l.starts_with('-')) && !l.starts_with("+++") && !l.starts_with("---"))
+            .filter(|l| {
+                (l.starts_with('+') || l.starts_with('-'))
+                    && !l.starts_with("+++")
+                    && !l.starts_with("---")
+            })
             .collect();
         assert_eq!(changed.len(), 1, "{text}");
         assert!(changed[0].contains("new"), "{text}");

@@ -55,7 +55,9 @@ impl AutogenError {
     /// The database refused or failed (exit 3), not the user's input.
     pub fn is_database(&self) -> bool {
         match self {
-            AutogenError::Catalog(e) => !matches!(e, retort_catalog::CatalogError::UnknownScheme { .. }),
+            AutogenError::Catalog(e) => {
+                !matches!(e, retort_catalog::CatalogError::UnknownScheme { .. })
+            }
             AutogenError::Migrate(e) => e.is_database(),
             _ => false,
         }

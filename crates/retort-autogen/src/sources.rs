@@ -249,7 +249,12 @@ fn claims(
                 others.add(&models.schema);
             }
         }
-        let heads: Vec<String> = other.script.heads().iter().map(|h| (*h).to_owned()).collect();
+        let heads: Vec<String> = other
+            .script
+            .heads()
+            .iter()
+            .map(|h| (*h).to_owned())
+            .collect();
         others.add(&schema_at(&other.script, &heads)?);
     }
     Ok((mine, others))

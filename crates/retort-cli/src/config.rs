@@ -228,7 +228,9 @@ impl Config {
         c.script_location = app.script_location.clone();
         c.version_table = app.version_table.clone();
         c.models.paths = app.models.clone();
-        c.models.exclude_tables.extend(app.exclude_tables.iter().cloned());
+        c.models
+            .exclude_tables
+            .extend(app.exclude_tables.iter().cloned());
         Ok(c)
     }
 }

@@ -48,8 +48,11 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
     };
     if let Some(all) = commands::all::wants_all(&cli.command) {
         if cli.app.is_some() {
-            return Err(CliError::user("`--all` and `-n/--name` do not go together")
-                .hint("`--all` runs the main chain and every `[apps.NAME]`; leave out one of them"));
+            return Err(
+                CliError::user("`--all` and `-n/--name` do not go together").hint(
+                    "`--all` runs the main chain and every `[apps.NAME]`; leave out one of them",
+                ),
+            );
         }
         return commands::all::run(&config, cli.command, all);
     }

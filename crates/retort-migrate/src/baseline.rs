@@ -59,17 +59,31 @@ impl Migrator {
         if heads != expected {
             return Err(MigrateError::Refused(format!(
                 "the version table changed while the baseline was planned (it holds {})\nhint: run `retort baseline` again",
-                if heads.is_empty() { "no row".to_owned() } else { heads.join(", ") }
+                if heads.is_empty() {
+                    "no row".to_owned()
+                } else {
+                    heads.join(", ")
+                }
             )));
         }
-        let mut statements = vec![version_table_create(dialect, &self.settings().version_table)];
+        let mut statements = vec![version_table_create(
+            dialect,
+            &self.settings().version_table,
+        )];
         statements.extend(state.log_table_ddl(conn).await?);
         for s in &statements {
             conn.execute(s.as_str())
                 .await
                 .map_err(|e| db_err("creating the version tables", e))?;
         }
-        let batch = state.log(conn).await?.iter().map(|e| e.batch).max().unwrap_or(0) + 1;
+        let batch = state
+            .log(conn)
+            .await?
+            .iter()
+            .map(|e| e.batch)
+            .max()
+            .unwrap_or(0)
+            + 1;
         let options = self.options(dialect);
         let plan = stamp_plan(&heads, &[revision.to_owned()], true, &options);
         let mut writes: Vec<Sql> = plan.steps.iter().flat_map(|s| s.version.clone()).collect();

@@ -915,13 +915,11 @@ fn applied_set(script: &Script, heads: &[String]) -> Result<HashSet<String>, Mig
 
 /// The last log entry that applied `revision` (direction up, done).
 fn last_applied<'a>(log: &'a [LogEntry], revision: &str) -> Option<&'a LogEntry> {
-    log.iter()
-        .rev()
-        .find(|e| {
-            e.revision == revision
-                && e.direction == "up"
-                && (e.status == DONE || e.status == crate::BASELINE)
-        })
+    log.iter().rev().find(|e| {
+        e.revision == revision
+            && e.direction == "up"
+            && (e.status == DONE || e.status == crate::BASELINE)
+    })
 }
 
 /// Applied revisions whose file's checksum differs from the one logged.

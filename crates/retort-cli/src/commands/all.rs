@@ -48,7 +48,8 @@ pub fn run(config: &Config, command: Command, _all: bool) -> Result<(), CliError
     }
     let is_check = matches!(command, Command::Check { .. });
     let sql = matches!(&command, Command::Upgrade(a) | Command::Downgrade(a) if a.offline.sql);
-    let data_header = matches!(command, Command::Current { .. } | Command::Status { .. }) || is_check;
+    let data_header =
+        matches!(command, Command::Current { .. } | Command::Status { .. }) || is_check;
     let chains = config.all_chains()?;
     let labels: Vec<String> = chains.iter().map(label).collect();
     let mut differing = Vec::new();
@@ -85,10 +86,7 @@ pub fn run(config: &Config, command: Command, _all: bool) -> Result<(), CliError
                     "{}: {}\nstopped there: finished: {ran}; not run: {not_run}",
                     labels[i], e.message
                 );
-                return Err(CliError {
-                    message,
-                    ..e
-                });
+                return Err(CliError { message, ..e });
             }
         }
         if data_header && i + 1 < chains.len() {

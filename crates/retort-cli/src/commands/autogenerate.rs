@@ -279,7 +279,11 @@ pub fn check(
         eprintln!(
             "No changes: the models match the {}{}",
             source(offline),
-            if offline { "" } else { " and the revision chain" }
+            if offline {
+                ""
+            } else {
+                " and the revision chain"
+            }
         );
         return Ok(());
     }
@@ -289,10 +293,8 @@ pub fn check(
     } else {
         format!("differences in {}", pairs.join(", "))
     };
-    Err(
-        CliError::no(format!("{}: {what}", sources.chain_label))
-            .hint(report.hints().join("\nhint: ")),
-    )
+    Err(CliError::no(format!("{}: {what}", sources.chain_label))
+        .hint(report.hints().join("\nhint: ")))
 }
 
 /// `baseline -m MSG`: writes what the database has and the chain does not
@@ -323,7 +325,9 @@ pub fn baseline(
             CliError::user("the database has no tables of this chain and the chain no revisions")
                 .hint("there is nothing to adopt; write entities and run `retort revision --autogenerate`")
         })?;
-        eprintln!("The database already has what the revisions build: recording {head} as its baseline");
+        eprintln!(
+            "The database already has what the revisions build: recording {head} as its baseline"
+        );
         head
     } else {
         eprintln!(
@@ -333,7 +337,10 @@ pub fn baseline(
         print_changes(&plan.diff);
         let mut header = vec![format!(
             "baseline: what {} had and no revision recorded; recorded as applied there by `retort baseline`, and run on every new database",
-            sources.database.as_ref().map_or("the database", |d| d.url.as_str())
+            sources
+                .database
+                .as_ref()
+                .map_or("the database", |d| d.url.as_str())
         )];
         header.extend(destructive_header(&plan.diff));
         let new = NewRevision {

@@ -241,6 +241,7 @@ pub fn status(config: &Config, script: Script, format: OutputFormat) -> Result<(
                     serde_json::json!({
                         "revision": r.revision, "message": r.message, "ran": r.ran,
                         "batch": r.batch, "applied_at": r.applied_at, "changed": r.changed,
+                        "baseline": r.baseline,
                     })
                 })
                 .collect();
@@ -254,6 +255,8 @@ pub fn status(config: &Config, script: Script, format: OutputFormat) -> Result<(
                     [
                         if r.changed {
                             "Yes*".into()
+                        } else if r.baseline && r.ran {
+                            "Yes (baseline)".into()
                         } else if r.ran {
                             "Yes".into()
                         } else {
