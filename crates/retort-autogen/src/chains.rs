@@ -19,6 +19,9 @@ pub struct Chain {
     pub model_paths: Vec<PathBuf>,
     /// Tables this chain leaves alone: not compared, never adopted or dropped.
     pub exclude_tables: Vec<String>,
+    /// The models as a schema already built (from compiled entities, or by
+    /// a test) instead of read from `model_paths`.
+    pub models: Option<Schema>,
 }
 
 impl Chain {

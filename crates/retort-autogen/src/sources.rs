@@ -86,7 +86,7 @@ pub async fn read_sources(
     against: Against<'_>,
 ) -> Result<Sources, AutogenError> {
     let chain = &project.chains[index];
-    if chain.model_paths.is_empty() {
+    if chain.model_paths.is_empty() && chain.models.is_none() {
         return Err(AutogenError::NoModels {
             chain: chain.label(),
         });
@@ -96,7 +96,17 @@ pub async fn read_sources(
         exclude_tables: chain.exclude_tables.clone(),
     };
     let paths = chain.model_paths.clone();
-    let models = std::thread::spawn(move || retort_entity::read_models(&paths, &options));
+    let given = chain
+        .models
+        .clone()
+        .map(|s| without(s, &chain.exclude_tables));
+    let models = std::thread::spawn(move || match given {
+        Some(schema) => Ok(retort_entity::ModelSet {
+            schema,
+            ..retort_entity::ModelSet::default()
+        }),
+        None => retort_entity::read_models(&paths, &options),
+    });
     let heads: Vec<String> = sorted(chain.script.heads().iter().map(|h| (*h).to_owned()));
     let chain_schema = without(schema_at(&chain.script, &heads)?, &chain.exclude_tables);
     let (dialect, raw) = match against {
@@ -238,7 +248,9 @@ fn claims(
         if i == index {
             continue;
         }
-        if !other.model_paths.is_empty() {
+        if let Some(models) = &other.models {
+            others.add(models);
+        } else if !other.model_paths.is_empty() {
             let options = retort_entity::ReadOptions {
                 types: project.types.clone(),
                 exclude_tables: other.exclude_tables.clone(),

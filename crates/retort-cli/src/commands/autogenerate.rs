@@ -60,6 +60,7 @@ pub(crate) fn project(config: &Config, script: &Script) -> Result<(Project, usiz
             version_table: c.version_table.clone(),
             model_paths: c.models.paths.clone(),
             exclude_tables: c.models.exclude_tables.clone(),
+            models: None,
         });
     }
     let project = Project {
