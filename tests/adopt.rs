@@ -124,7 +124,7 @@ async fn adopt_hand_built(dialect: Dialect) {
     let id = ok(dir, &["baseline", "-m", "adopt the shop"])
         .trim()
         .to_owned();
-    assert_eq!(versions(&db).await, [id.clone()]);
+    assert_eq!(versions(&db).await, std::slice::from_ref(&id));
     assert_eq!(log_statuses(&db).await, ["baseline"]);
     // Nothing ran: the database is as it was.
     assert_eq!(ok(dir, &["inspect", "db", "--format", "json"]), before);

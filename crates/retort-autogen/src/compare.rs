@@ -74,6 +74,8 @@ pub struct Comparison {
     pub notes: Vec<String>,
     /// The chain's heads (more than one changes what to type).
     pub heads: Vec<String>,
+    /// The database's version rows are not the heads: revisions are pending.
+    pub pending: bool,
     pub warnings: Vec<String>,
 }
 
@@ -112,6 +114,7 @@ pub fn compare(sources: &Sources) -> Comparison {
     };
     let mut pairs = Vec::new();
     let mut notes = Vec::new();
+    let mut pending = false;
     if let Some(db) = &sources.database {
         let models = norm(&sources.models);
         let d = norm(&db.schema);
@@ -124,6 +127,7 @@ pub fn compare(sources: &Sources) -> Comparison {
                 db.unknown_rows.join(", ")
             ));
         } else if db.rows != sources.heads {
+            pending = true;
             notes.push(format!(
                 "the database is at {}, the revisions end at {}: pending revisions are not compared as drift",
                 shown(&db.rows),
@@ -143,6 +147,7 @@ pub fn compare(sources: &Sources) -> Comparison {
         pairs,
         notes,
         heads: sources.heads.clone(),
+        pending,
         warnings: sources.warnings.clone(),
     }
 }
@@ -157,14 +162,20 @@ pub(crate) fn shown(ids: &[String]) -> String {
 }
 
 impl Comparison {
-    /// Every pair agrees.
+    /// Every pair agrees, and no revision is pending.
     pub fn in_sync(&self) -> bool {
-        self.pairs.iter().all(|p| p.diff.is_empty()) && !self.pending()
+        self.pairs.iter().all(|p| p.diff.is_empty()) && !self.pending
     }
 
-    /// The database is behind the chain's heads.
-    pub fn pending(&self) -> bool {
-        self.notes.iter().any(|n| n.contains("pending revisions"))
+    /// Every warning of the pairs' diffs, once each.
+    pub fn diff_warnings(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for w in self.pairs.iter().flat_map(|p| &p.diff.warnings) {
+            if !out.contains(&w.as_str()) {
+                out.push(w);
+            }
+        }
+        out
     }
 
     /// The pairs that differ.
@@ -206,7 +217,7 @@ impl Comparison {
         if self.online && self.differs(Pair::DatabaseRevisions) {
             out.push(self.resolve(Pair::DatabaseRevisions));
         }
-        if self.pending() {
+        if self.pending {
             out.push(format!(
                 "run `retort upgrade {}` to apply the pending revisions",
                 self.head_target()
@@ -262,6 +273,7 @@ impl Comparison {
             "notes": self.notes,
             "warnings": self.warnings,
             "hints": self.hints(),
+            "pending": self.pending,
             "changes": primary.diff.changes,
             "upgrade": primary.diff.upgrade,
             "downgrade": primary.diff.downgrade,
@@ -373,6 +385,7 @@ mod tests {
             pairs: Vec::new(),
             notes: Vec::new(),
             heads: Vec::new(),
+            pending: false,
             warnings: Vec::new(),
         };
         let pair = |from: Schema, to: Schema| PairDiff {

@@ -273,7 +273,7 @@ pub fn check(
         )?,
         CheckFormat::Diff => print_report(&report, crate::style::Stream::Stdout)?,
     }
-    for w in report.pairs.iter().flat_map(|p| &p.diff.warnings) {
+    for w in report.diff_warnings() {
         crate::style::warn(w);
     }
     if report.in_sync() {
