@@ -1,0 +1,195 @@
+//! MySQL commits DDL as it goes, so a revision cannot be undone: the log
+//! records progress before each statement, so that a failure, or a crash,
+//! says exactly which statement was running and what had already run.
+
+use retort_core::Dialect;
+use retort_script::{Direction, Plan, Step};
+
+use super::{Migrator, StepRun};
+use crate::error::{StepFailure, db_message};
+use crate::state::{DONE, FAILED, LogEntry, RESOLVED, RUNNING, State, db_err};
+use crate::{MigrateError, build_plan, connection::Conn};
+
+/// Runs one revision, writing the log row's progress before each statement
+/// (one small commit each: the price of knowing, after a `kill -9`, which
+/// statement was in flight).
+pub(super) async fn run_step(
+    conn: &mut Conn,
+    state: &State<'_>,
+    run: &StepRun<'_>,
+) -> Result<(), MigrateError> {
+    let (revision, batch, statements) = (&run.step.revision, run.batch, run.statements);
+    let total = statements.len();
+    let start_row = state.insert_running(
+        revision,
+        run.direction,
+        batch,
+        run.checksum,
+        total,
+        statements.first().map(|s| s.as_str()),
+    );
+    conn.execute(start_row.as_str())
+        .await
+        .map_err(|e| db_err("writing the log", e))?;
+    for (n, s) in statements.iter().enumerate() {
+        if n > 0 {
+            let progress = state.progress(revision, batch, n, s.as_str());
+            conn.execute(progress.as_str())
+                .await
+                .map_err(|e| db_err("writing the log", e))?;
+        }
+        let Err(e) = conn.execute(s.as_str()).await else {
+            continue;
+        };
+        let message = db_message(&e);
+        let clean = changed_nothing(&e, s.as_str())
+            && statements[..n].iter().all(|p| reads_only(p.as_str()));
+        let fail = state.finish(
+            revision,
+            batch,
+            if clean { RESOLVED } else { FAILED },
+            run.started.elapsed().as_millis() as i64,
+            n,
+            Some((s.as_str(), &message)),
+        );
+        let _ = conn.execute(fail.as_str()).await;
+        let failure = Box::new(StepFailure {
+            revision: revision.clone(),
+            index: n + 1,
+            total,
+            statement: s.as_str().to_owned(),
+            message,
+        });
+        return Err(if clean {
+            MigrateError::StepChangedNothing {
+                failure,
+                previous: run.previous.to_owned(),
+            }
+        } else {
+            MigrateError::StepPartial {
+                failure,
+                done: listing(statements[..n].iter().map(|s| s.as_str())),
+            }
+        });
+    }
+    let finish = state.finish(
+        revision,
+        batch,
+        DONE,
+        run.started.elapsed().as_millis() as i64,
+        total,
+        None,
+    );
+    conn.execute(finish.as_str())
+        .await
+        .map_err(|e| db_err("writing the log", e))
+}
+
+/// Whether a failed statement left the database as it was: the server
+/// refused it (an error reply, not a lost connection, after which it may
+/// have run), and it is one statement, which InnoDB and MariaDB's atomic
+/// DDL apply whole or not at all (a script of several may have run part).
+fn changed_nothing(e: &sqlx::Error, statement: &str) -> bool {
+    matches!(e, sqlx::Error::Database(_)) && !statement.trim().trim_end_matches(';').contains(';')
+}
+
+/// A statement that only reads (`SELECT` without `INTO`), such as a data
+/// check or a `SELECT SLEEP(..)`: running it changed nothing.
+fn reads_only(statement: &str) -> bool {
+    let s = statement.trim_start().to_ascii_uppercase();
+    s.starts_with("SELECT") && !s.contains(" INTO ") && !s.contains(';')
+}
+
+/// Statements as the messages list them.
+fn listing<'a>(statements: impl Iterator<Item = &'a str>) -> String {
+    let all: Vec<&str> = statements.collect();
+    if all.is_empty() {
+        "nothing".into()
+    } else {
+        format!("\n    {}", all.join(";\n    "))
+    }
+}
+
+/// The refusal for a log row left `failed` or `running` (a run that died
+/// mid-revision): which statement failed or was in flight, and what had
+/// run before it.
+pub(super) fn recorded_failure(m: &Migrator, dialect: Dialect, bad: &LogEntry) -> MigrateError {
+    let done = bad.statements_done.max(0) as usize;
+    let running = bad.status == RUNNING;
+    let failure = Box::new(StepFailure {
+        revision: bad.revision.clone(),
+        index: done + 1,
+        total: bad.statements_total as usize,
+        statement: bad
+            .failed_statement
+            .clone()
+            .unwrap_or_else(|| "(not recorded)".into()),
+        message: match (&bad.error, running) {
+            (Some(e), _) => e.clone(),
+            (None, true) => "the run stopped (killed or disconnected) while this statement ran: it may or may not have taken effect".into(),
+            (None, false) => "(not recorded)".into(),
+        },
+    });
+    let done = match statements_of(m, dialect, bad) {
+        Some(all) if done <= all.len() => listing(all[..done].iter().map(String::as_str)),
+        Some(all) => format!(
+            "{}\n    and {} version-table statement(s)",
+            listing(all.iter().map(String::as_str)),
+            done - all.len()
+        ),
+        _ if done == 0 => "nothing".into(),
+        _ => format!(
+            "the first {done} statement(s) (the revision's file no longer renders them, so they cannot be listed)"
+        ),
+    };
+    if running {
+        MigrateError::Interrupted { failure, done }
+    } else {
+        MigrateError::FailedState { failure, done }
+    }
+}
+
+/// The statements the logged step ran, rendered again from its revision
+/// file; `None` when the file changed since (checksum) or no longer
+/// renders what the log recorded.
+fn statements_of(m: &Migrator, dialect: Dialect, entry: &LogEntry) -> Option<Vec<String>> {
+    let rev = m.script.get(&entry.revision)?;
+    if entry.checksum.as_deref() != Some(rev.checksum().as_str()) {
+        return None;
+    }
+    let direction = if entry.direction == "down" {
+        Direction::Down
+    } else {
+        Direction::Up
+    };
+    let heads_before = match direction {
+        Direction::Up => rev.down_revisions.clone(),
+        Direction::Down => vec![rev.id.clone()],
+    };
+    let plan = Plan {
+        direction,
+        heads_before,
+        steps: vec![Step {
+            revision: rev.id.clone(),
+            direction,
+            version: Vec::new(),
+        }],
+        heads_after: Vec::new(),
+    };
+    let sql = build_plan(&m.script, &plan, &m.options(dialect)).ok()?;
+    let all: Vec<String> = sql
+        .steps
+        .first()?
+        .statements
+        .iter()
+        .map(|s| s.as_str().to_owned())
+        .collect();
+    // The version-table statements come after the revision's own; the log
+    // counts both.
+    let in_flight = entry.failed_statement.as_deref();
+    let done = entry.statements_done.max(0) as usize;
+    match all.get(done) {
+        Some(s) if in_flight.is_some_and(|f| f != s) => None,
+        _ => Some(all),
+    }
+}
