@@ -410,6 +410,7 @@ async fn mariadb_kill_names_the_statement_that_was_running() {
             // Killed before the revision's log row or after it finished:
             // the next run completed it.
             assert_eq!(versions(&db).await, [rev(1)], "{context}");
+            eprintln!("round {round}: killed at {delay:?}, outside the revision");
             db.drop().await;
             continue;
         }
@@ -428,6 +429,7 @@ async fn mariadb_kill_names_the_statement_that_was_running() {
             statement.contains(STATEMENTS[k - 1].0),
             "statement {k} is named\n{context}"
         );
+        eprintln!("round {round}: killed at {delay:?}, in statement {k} of 7");
         let ran = e
             .split("already ran:")
             .nth(1)
@@ -523,6 +525,7 @@ async fn sqlite_kill_keeps_every_revision_that_finished() {
             !tables.contains(&format!("t{}", applied + 1)),
             "{tables:?}\n{context}"
         );
+        eprintln!("round {round}: killed at {delay:?}, {finished} finished, {applied} applied");
         // The next run completes, applying each revision once.
         ok(d, &with_url(&db.url, &["upgrade", "head"]));
         assert_eq!(versions(&db).await, [rev(6)], "{context}");
@@ -536,4 +539,73 @@ async fn sqlite_kill_keeps_every_revision_that_finished() {
         );
         db.drop().await;
     }
+}
+
+// ---- SQLite's lock ----------------------------------------------------------
+
+#[tokio::test]
+async fn sqlite_32_concurrent_upgrades_apply_each_revision_once() {
+    let db = test_db!(Dialect::Sqlite, "rec_conc_lite");
+    let p = chain(6);
+    let children: Vec<_> = (0..32)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_retort"))
+                .args(["--url", &db.url, "upgrade", "head"])
+                .current_dir(p.path())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in children {
+        let o = c.wait_with_output().unwrap();
+        assert!(
+            o.status.success(),
+            "a concurrent upgrade failed:\n{}",
+            stderr(&o)
+        );
+    }
+    assert_eq!(versions(&db).await, [rev(6)]);
+    let counts = db
+        .query_strings("SELECT revision, count(*) FROM alembic_version_log GROUP BY revision")
+        .await;
+    assert_eq!(counts.len(), 6, "{counts:?}");
+    assert!(
+        counts.iter().all(|r| r[1].as_deref() == Some("1")),
+        "{counts:?}"
+    );
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn sqlite_waits_for_the_lock_file_and_times_out() {
+    let db = test_db!(Dialect::Sqlite, "rec_lock_lite");
+    let p = chain(2);
+    let d = p.path();
+    let file = db.url.trim_start_matches("sqlite://");
+    let file = &file[..file.find('?').unwrap_or(file.len())];
+    let lock = fs_err::File::create(format!("{file}-retort-lock")).unwrap();
+    // Another run holds the lock: this one waits, gives up, changes nothing.
+    lock.file().try_lock().unwrap();
+    let t = Instant::now();
+    let e = fails(
+        d,
+        &with_url(&db.url, &["upgrade", "head", "--lock-timeout", "1"]),
+        3,
+    );
+    assert!(
+        e.contains("holds the migration lock") && e.contains("1 s"),
+        "{e}"
+    );
+    assert!(t.elapsed() >= Duration::from_secs(1), "{:?}", t.elapsed());
+    assert_eq!(db.tables().await, Vec::<String>::new());
+    // Released (as the kernel does when the holder dies), the file left behind blocks nothing.
+    lock.file().unlock().unwrap();
+    ok(
+        d,
+        &with_url(&db.url, &["upgrade", "head", "--lock-timeout", "1"]),
+    );
+    assert_eq!(versions(&db).await, [rev(2)]);
+    db.drop().await;
 }

@@ -399,21 +399,19 @@ impl Migrator {
     ) -> Result<RunReport, MigrateError> {
         let dialect = conn.dialect();
         let state = State::new(dialect, &self.settings.version_table);
-        if matches!(action, Action::Fresh) {
-            if dialect == Dialect::Sqlite {
-                self.foreign_keys_off(conn, fk_off).await?;
-            }
-            self.drop_everything(conn, &state).await?;
-        }
-        let log = state.log(conn).await?;
-        let heads = state.heads(conn).await?;
+        let mut log = state.log(conn).await?;
+        let mut heads = state.heads(conn).await?;
         if let Action::Stamp(revs, purge) = action {
             return self.stamp_locked(conn, &state, &heads, revs, *purge).await;
         }
-        if let Some(bad) = log
-            .iter()
-            .rev()
-            .find(|e| e.status == FAILED || e.status == RUNNING)
+        let fresh = matches!(action, Action::Fresh);
+        // `fresh` drops the log with the rest: a recorded failure or a
+        // changed file does not stop it.
+        if !fresh
+            && let Some(bad) = log
+                .iter()
+                .rev()
+                .find(|e| e.status == FAILED || e.status == RUNNING)
         {
             return Err(mysql::recorded_failure(self, dialect, bad));
         }
@@ -422,11 +420,18 @@ impl Migrator {
             .plan_for(action, &heads, &log)?
             .expect("only stamp has no plan");
         let sql = build_plan(&self.script, &plan, &self.options(dialect))?;
-        if !self.settings.allow_changed {
+        if !fresh && !self.settings.allow_changed {
             let changed = changed_revisions(&self.script, &heads, &log)?;
             if !changed.is_empty() {
                 return Err(MigrateError::Changed { revisions: changed });
             }
+        }
+        if fresh {
+            if dialect == Dialect::Sqlite {
+                self.foreign_keys_off(conn, fk_off).await?;
+            }
+            self.drop_everything(conn, &state, &heads).await?;
+            (log, heads) = (Vec::new(), Vec::new());
         }
         self.create_version_tables(conn, &state).await?;
         if dialect == Dialect::Sqlite && sql.steps.iter().any(|s| s.rebuilds_table) {
@@ -577,10 +582,10 @@ impl Migrator {
         &self,
         conn: &mut Conn,
         state: &State<'_>,
+        heads: &[String],
     ) -> Result<(), MigrateError> {
         let dialect = conn.dialect();
-        let heads = state.heads(conn).await?;
-        let schema = schema_at(&self.script, &heads)?;
+        let schema = schema_at(&self.script, heads)?;
         let mut statements = drop_schema(&schema, dialect)?;
         statements.push(drop_table_if_exists(dialect, &state.log_table));
         statements.push(drop_table_if_exists(dialect, state.version_table));
