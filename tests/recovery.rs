@@ -600,6 +600,21 @@ async fn sqlite_waits_for_the_lock_file_and_times_out() {
     );
     assert!(t.elapsed() >= Duration::from_secs(1), "{:?}", t.elapsed());
     assert_eq!(db.tables().await, Vec::<String>::new());
+    // The same file under another name shares the lock.
+    #[cfg(unix)]
+    {
+        let other = tempfile::tempdir().unwrap();
+        let link = other.path().join("link.db");
+        std::os::unix::fs::symlink(file, &link).unwrap();
+        let url = format!("sqlite://{}", link.display());
+        let e = fails(
+            d,
+            &with_url(&url, &["upgrade", "head", "--lock-timeout", "1"]),
+            3,
+        );
+        assert!(e.contains("holds the migration lock"), "{e}");
+        assert_eq!(db.tables().await, Vec::<String>::new());
+    }
     // Released (as the kernel does when the holder dies), the file left behind blocks nothing.
     lock.file().unlock().unwrap();
     ok(
@@ -608,4 +623,53 @@ async fn sqlite_waits_for_the_lock_file_and_times_out() {
     );
     assert_eq!(versions(&db).await, [rev(2)]);
     db.drop().await;
+}
+
+// ---- one transaction for the run ----------------------------------------------
+
+async fn one_transaction_undoes_the_whole_run(dialect: Dialect) {
+    let db = test_db!(dialect, "rec_one_tx");
+    let p = chain(1);
+    let d = p.path();
+    let config = d.join("alembic.toml");
+    let text = fs_err::read_to_string(&config).unwrap();
+    assert!(text.contains("transaction_per_migration = true"), "{text}");
+    fs_err::write(
+        &config,
+        text.replace(
+            "transaction_per_migration = true",
+            "transaction_per_migration = false",
+        ),
+    )
+    .unwrap();
+    revision(
+        d,
+        2,
+        &[
+            create("a2"),
+            execute("INSERT INTO no_such_table VALUES (1)"),
+        ],
+        &[drop("a2")],
+    );
+    let e = fails(d, &with_url(&db.url, &["upgrade", "head"]), 3);
+    assert!(
+        e.contains("statement 2 of") && e.contains("the database is at base"),
+        "{e}"
+    );
+    assert_eq!(db.tables().await, bookkeeping_and(&[]));
+    assert!(versions(&db).await.is_empty());
+    revision(d, 2, &[create("a2")], &[drop("a2")]);
+    ok(d, &with_url(&db.url, &["upgrade", "head"]));
+    assert_eq!(db.tables().await, bookkeeping_and(&["a2", "t1"]));
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn one_transaction_undoes_the_whole_run_postgres() {
+    one_transaction_undoes_the_whole_run(Dialect::Postgres).await;
+}
+
+#[tokio::test]
+async fn one_transaction_undoes_the_whole_run_sqlite() {
+    one_transaction_undoes_the_whole_run(Dialect::Sqlite).await;
 }

@@ -126,7 +126,14 @@ async fn sqlite_lock_path(conn: &mut Conn) -> Result<Option<PathBuf>, MigrateErr
         .find(|r| r.get(1).and_then(|c| c.as_deref()) == Some("main"))
         .and_then(|r| r.get(2).cloned().flatten())
         .filter(|f| !f.is_empty());
-    Ok(file.map(|f| PathBuf::from(format!("{f}-retort-lock"))))
+    // The real path, so that two spellings of one file (a symlink, `..`)
+    // share one lock.
+    Ok(file.map(|f| {
+        let real = std::fs::canonicalize(&f).unwrap_or_else(|_| PathBuf::from(&f));
+        let mut name = real.into_os_string();
+        name.push("-retort-lock");
+        PathBuf::from(name)
+    }))
 }
 
 /// Releases the lock.

@@ -1,5 +1,7 @@
 //! Running plans against a live database: lock, bookkeeping tables,
-//! transactions, the log, checksums.
+//! transactions, the log, checksums. Each dialect's way of running one
+//! revision is a module of its own: `transactional` (PostgreSQL, SQLite),
+//! `mysql`.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -15,13 +17,13 @@ use retort_sql::{
 use crate::connection::{Conn, Database};
 use crate::error::db_message;
 use crate::state::{BEGIN, COMMIT, DONE, FAILED, LogEntry, ROLLBACK, RUNNING, State, db_err};
-
-mod mysql;
-mod transactional;
 use crate::{
     MigrateError, PlanOptions, SeedPlan, SqlPlan, SqlStep, build_plan, schema_at, seed_plan,
     stamp_plan,
 };
+
+mod mysql;
+mod transactional;
 
 /// How a [`Migrator`] runs.
 #[derive(Debug, Clone)]
