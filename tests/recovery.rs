@@ -216,7 +216,33 @@ async fn mysql_failure_before_any_change_does_not_block_the_next_run() {
     ok(d, &with_url(&url, &["upgrade", "head"]));
     assert_eq!(versions(&db).await, [rev(3)]);
     assert_eq!(db.tables().await, bookkeeping_and(&["a2", "a3", "t1"]));
-    // A failure after a change still blocks.
+    // A failure that may have changed something still blocks: a duplicate
+    // key halfway through an insert (InnoDB would undo it, MyISAM would not).
+    db.execute("CREATE TABLE m (id integer PRIMARY KEY) ENGINE=MyISAM")
+        .await
+        .unwrap();
+    revision(
+        d,
+        4,
+        &[execute("INSERT INTO m (id) VALUES (1), (2), (1)")],
+        &[],
+    );
+    let e = fails(d, &with_url(&url, &["upgrade", "head"]), 3);
+    assert!(
+        e.contains("half-migrated") && e.contains("Duplicate entry"),
+        "{e}"
+    );
+    let e = fails(d, &with_url(&url, &["upgrade", "head"]), 3);
+    assert!(e.contains("recorded as failed at statement 1 of"), "{e}");
+    let m = db.query_strings("SELECT count(*) FROM m").await;
+    assert_eq!(
+        m[0][0].as_deref(),
+        Some("2"),
+        "MyISAM kept the rows before the duplicate"
+    );
+    db.execute("DROP TABLE m").await.unwrap();
+    ok(d, &with_url(&url, &["stamp", &rev(3)]));
+    // A failure after a change blocks.
     revision(
         d,
         4,

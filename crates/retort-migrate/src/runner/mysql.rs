@@ -86,11 +86,51 @@ pub(super) async fn run_step(
 }
 
 /// Whether a failed statement left the database as it was: the server
-/// refused it (an error reply, not a lost connection, after which it may
-/// have run), and it is one statement, which InnoDB and MariaDB's atomic
-/// DDL apply whole or not at all (a script of several may have run part).
+/// refused it with an error it raises before doing anything (the statement
+/// does not parse, names something missing or already there, or defines
+/// something invalid), and it is one statement (in a script of several, the
+/// ones before the bad one ran). Any other failure (a lost connection, a
+/// duplicate key halfway through an `INSERT` into a non-transactional
+/// table) may have changed something, and is recorded as failed.
 fn changed_nothing(e: &sqlx::Error, statement: &str) -> bool {
-    matches!(e, sqlx::Error::Database(_)) && !statement.trim().trim_end_matches(';').contains(';')
+    /// MySQL/MariaDB error numbers of statements refused before they ran.
+    const REFUSED_BEFORE_RUNNING: &[u16] = &[
+        1044, 1045, 1142, 1143, // access denied
+        1049, // unknown database
+        1050, // table already exists
+        1054, // unknown column
+        1059, // identifier too long
+        1060, // duplicate column name
+        1061, // duplicate key name
+        1063, // incorrect column specifier
+        1064, // syntax error
+        1065, // empty query
+        1067, // invalid default value
+        1068, // multiple primary keys
+        1071, // key too long
+        1072, // key column does not exist
+        1074, // column length too big
+        1075, // incorrect auto-increment definition
+        1091, // cannot drop: does not exist
+        1101, // BLOB/TEXT column cannot have a default
+        1113, // a table needs at least one column
+        1146, // table does not exist
+        1166, // incorrect column name
+        1170, // BLOB/TEXT key without a length
+        1280, // incorrect index name
+        1286, // unknown storage engine
+        1305, // function or procedure does not exist
+        1425, 1426, 1427, // decimal scale and precision
+        1824, // foreign key to a missing table
+        3813, 3814, 3815, 3816, 3818, 3819, 3820, 3822, 3823, // check constraint definitions
+    ];
+    let refused = match e {
+        sqlx::Error::Database(d) => d
+            .try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>()
+            .is_some_and(|my| REFUSED_BEFORE_RUNNING.contains(&my.number())),
+        _ => false,
+    };
+    refused && !statement.trim().trim_end_matches(';').contains(';')
 }
 
 /// A statement that only reads (`SELECT` without `INTO`), such as a data
