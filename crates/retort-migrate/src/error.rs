@@ -58,8 +58,21 @@ pub enum MigrateError {
         failure: Box<StepFailure>,
         done: String,
     },
-    #[error("revision `{}` is recorded as failed at statement {} of {}{}\nhint: fix the database by hand, then `retort stamp REV` with the revision it is at; `stamp` clears the failure", .0.revision, .0.index, .0.total, .0.details())]
-    FailedState(Box<StepFailure>),
+    #[error("revision `{}` failed at statement {} of {} before changing anything; the database is at {previous}, and the failure does not block the next run{}\nhint: fix the cause, then run the command again (no `stamp` is needed)", .failure.revision, .failure.index, .failure.total, .failure.details())]
+    StepChangedNothing {
+        failure: Box<StepFailure>,
+        previous: String,
+    },
+    #[error("revision `{}` is recorded as failed at statement {} of {}{}\n  already ran: {done}\nhint: fix the database by hand, then `retort stamp REV` with the revision it is at; `stamp` clears the failure", .failure.revision, .failure.index, .failure.total, .failure.details())]
+    FailedState {
+        failure: Box<StepFailure>,
+        done: String,
+    },
+    #[error("revision `{}` was interrupted at statement {} of {}: the run stopped while that statement ran, and MySQL cannot roll back DDL{}\n  already ran: {done}\nhint: check whether that statement took effect, undo or finish the revision by hand, then `retort stamp REV` with the revision the database is at; `stamp` clears the failure", .failure.revision, .failure.index, .failure.total, .failure.details())]
+    Interrupted {
+        failure: Box<StepFailure>,
+        done: String,
+    },
     #[error("revision(s) changed after they were applied: {}\nhint: revert the edit, or run with `--allow-changed` if the change is deliberate", .revisions.join(", "))]
     Changed { revisions: Vec<String> },
     #[error(
@@ -114,9 +127,32 @@ impl MigrateError {
                 | MigrateError::LockTimeout { .. }
                 | MigrateError::StepRolledBack { .. }
                 | MigrateError::StepPartial { .. }
+                | MigrateError::StepChangedNothing { .. }
                 | MigrateError::FailedState { .. }
+                | MigrateError::Interrupted { .. }
                 | MigrateError::ForeignKeyCheck { .. }
                 | MigrateError::SeedFailed { .. }
         )
+    }
+}
+
+/// The text of a database error, without what reads like a line of the
+/// user's file: PostgreSQL's errors carry the line of the *server's* C
+/// source that raised them, which sqlx prints as "at line N". What is kept:
+/// the server's message, its detail, and the SQLSTATE code.
+pub(crate) fn db_message(e: &sqlx::Error) -> String {
+    let sqlx::Error::Database(d) = e else {
+        return e.to_string();
+    };
+    match d.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+        Some(pg) => {
+            let mut m = pg.message().to_owned();
+            if let Some(detail) = pg.detail() {
+                m.push_str(&format!(" ({detail})"));
+            }
+            m.push_str(&format!(" [SQLSTATE {}]", pg.code()));
+            m
+        }
+        None => d.to_string(),
     }
 }

@@ -1,5 +1,7 @@
 //! Running plans against a live database: lock, bookkeeping tables,
-//! transactions, the log, checksums.
+//! transactions, the log, checksums. Each dialect's way of running one
+//! revision is a module of its own: `transactional` (PostgreSQL, SQLite),
+//! `mysql`.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -9,20 +11,19 @@ use std::time::{Duration, Instant};
 use retort_core::{Dialect, Operation, Schema, create_schema_ops, reverse};
 use retort_script::{Direction, Plan, Script, SeedFile};
 use retort_sql::{
-    Sql, drop_table_if_exists, render_applied, sqlite_foreign_key_check, sqlite_foreign_keys,
-    version_table_create,
+    Sql, drop_table_if_exists, render_applied, sqlite_foreign_keys, version_table_create,
 };
 
 use crate::connection::{Conn, Database};
-use crate::error::StepFailure;
+use crate::error::db_message;
 use crate::state::{BEGIN, COMMIT, DONE, FAILED, LogEntry, ROLLBACK, RUNNING, State, db_err};
 use crate::{
     MigrateError, PlanOptions, SeedPlan, SqlPlan, SqlStep, build_plan, schema_at, seed_plan,
     stamp_plan,
 };
 
-/// How often a running MySQL revision writes its progress to the log.
-const PROGRESS_INTERVAL: Duration = Duration::from_millis(200);
+mod mysql;
+mod transactional;
 
 /// How a [`Migrator`] runs.
 #[derive(Debug, Clone)]
@@ -123,13 +124,18 @@ pub struct Migrator {
     progress: Option<ProgressFn>,
 }
 
-/// A plan made before the lock, and the state it was made from.
-struct Peeked {
-    rebuilds: bool,
-    heads: Vec<String>,
-    log_len: usize,
-    plan: Plan,
-    sql: SqlPlan,
+/// One revision's step as it runs.
+struct StepRun<'a> {
+    step: &'a SqlStep,
+    /// The revision's statements, then its version-table statements.
+    statements: &'a [&'a Sql],
+    batch: i64,
+    checksum: &'a str,
+    /// `up` or `down`, as the log writes it.
+    direction: &'static str,
+    started: Instant,
+    /// Where the database is left when this step fails and is undone.
+    previous: &'a str,
 }
 
 enum Action<'a> {
@@ -247,7 +253,7 @@ impl Migrator {
                     path: s.file.clone(),
                     line: s.line,
                     table: s.table.clone(),
-                    message: e.to_string(),
+                    message: db_message(&e),
                 });
             }
         }
@@ -321,64 +327,19 @@ impl Migrator {
 
     async fn run(&self, db: Database<'_>, action: Action<'_>) -> Result<RunReport, MigrateError> {
         let (mut conn, _shown) = Conn::open(db, self.settings.lock_timeout).await?;
-        let dialect = conn.dialect();
-        // SQLite cannot turn foreign keys off inside a transaction, and its
-        // lock is one: decide before taking it whether a rebuild needs them off.
-        let peeked = if dialect == Dialect::Sqlite {
-            self.peek(&mut conn, &action).await
-        } else {
-            None
-        };
-        let fk_off = peeked.as_ref().is_some_and(|p| p.rebuilds)
-            || (dialect == Dialect::Sqlite && matches!(action, Action::Fresh));
-        if fk_off {
-            conn.execute(sqlite_foreign_keys(false).as_str())
-                .await
-                .map_err(|e| db_err("turning foreign keys off", e))?;
-        }
-        crate::lock::acquire(
+        let held = crate::lock::acquire(
             &mut conn,
             &self.settings.version_table,
             self.settings.lock_timeout,
         )
         .await?;
-        let result = self.run_locked(&mut conn, &action, fk_off, peeked).await;
-        if dialect == Dialect::Sqlite {
-            // The exclusive transaction is the lock: end it either way.
-            let end = if result.is_ok() || self.settings.transaction_per_migration {
-                COMMIT
-            } else {
-                ROLLBACK
-            };
-            let _ = conn.execute(end).await;
-            if fk_off {
-                let _ = conn.execute(sqlite_foreign_keys(true).as_str()).await;
-            }
+        let mut fk_off = false;
+        let result = self.run_locked(&mut conn, &action, &mut fk_off).await;
+        if fk_off {
+            let _ = conn.execute(sqlite_foreign_keys(true).as_str()).await;
         }
-        crate::lock::release(&mut conn, &self.settings.version_table).await?;
+        crate::lock::release(&mut conn, held, &self.settings.version_table).await?;
         result
-    }
-
-    /// The plan as the database stands before the lock (SQLite only), to
-    /// know whether a rebuild needs foreign keys off, which SQLite cannot
-    /// change inside its lock's transaction. Errors here are found again, and
-    /// reported, under the lock; the plan is reused there when nothing moved.
-    async fn peek(&self, conn: &mut Conn, action: &Action<'_>) -> Option<Peeked> {
-        if matches!(action, Action::Fresh | Action::Stamp(..)) {
-            return None;
-        }
-        let state = State::new(conn.dialect(), &self.settings.version_table);
-        let heads = state.heads(conn).await.ok()?;
-        let log = state.log(conn).await.ok()?;
-        let plan = self.plan_for(action, &heads, &log).ok()??;
-        let sql = build_plan(&self.script, &plan, &self.options(conn.dialect())).ok()?;
-        Some(Peeked {
-            rebuilds: sql.steps.iter().any(|s| s.rebuilds_table),
-            heads,
-            log_len: log.len(),
-            plan,
-            sql,
-        })
     }
 
     /// The graph plan of an action, or `None` for actions that are not plans.
@@ -401,73 +362,85 @@ impl Migrator {
         }))
     }
 
-    async fn run_locked(
+    /// SQLite rebuilds need foreign keys off, which SQLite can only change
+    /// outside a transaction: between revisions, under the lock.
+    async fn foreign_keys_off(
         &self,
         conn: &mut Conn,
-        action: &Action<'_>,
-        fk_off: bool,
-        peeked: Option<Peeked>,
-    ) -> Result<RunReport, MigrateError> {
-        let dialect = conn.dialect();
-        let state = State::new(dialect, &self.settings.version_table);
-        if matches!(action, Action::Fresh) {
-            self.drop_everything(conn, &state).await?;
+        fk_off: &mut bool,
+    ) -> Result<(), MigrateError> {
+        if !*fk_off {
+            conn.execute(sqlite_foreign_keys(false).as_str())
+                .await
+                .map_err(|e| db_err("turning foreign keys off", e))?;
+            *fk_off = true;
         }
-        let mut setup = vec![version_table_create(dialect, &self.settings.version_table)];
+        Ok(())
+    }
+
+    /// Creates `alembic_version` and its log when missing. Called only once
+    /// the action is known to be valid, so that a user error (a bad target,
+    /// a changed revision, a recorded failure) leaves the database untouched.
+    async fn create_version_tables(
+        &self,
+        conn: &mut Conn,
+        state: &State<'_>,
+    ) -> Result<(), MigrateError> {
+        let mut setup = vec![version_table_create(conn.dialect(), state.version_table)];
         setup.extend(state.log_table_ddl(conn).await?);
         for s in &setup {
             conn.execute(s.as_str())
                 .await
                 .map_err(|e| db_err("creating the version tables", e))?;
         }
-        let log = state.log(conn).await?;
-        let heads = state.heads(conn).await?;
+        Ok(())
+    }
+
+    async fn run_locked(
+        &self,
+        conn: &mut Conn,
+        action: &Action<'_>,
+        fk_off: &mut bool,
+    ) -> Result<RunReport, MigrateError> {
+        let dialect = conn.dialect();
+        let state = State::new(dialect, &self.settings.version_table);
+        let mut log = state.log(conn).await?;
+        let mut heads = state.heads(conn).await?;
         if let Action::Stamp(revs, purge) = action {
             return self.stamp_locked(conn, &state, &heads, revs, *purge).await;
         }
-        if let Some(bad) = log
-            .iter()
-            .rev()
-            .find(|e| e.status == FAILED || e.status == RUNNING)
+        let fresh = matches!(action, Action::Fresh);
+        // `fresh` drops the log with the rest: a recorded failure or a
+        // changed file does not stop it.
+        if !fresh
+            && let Some(bad) = log
+                .iter()
+                .rev()
+                .find(|e| e.status == FAILED || e.status == RUNNING)
         {
-            return Err(MigrateError::FailedState(Box::new(StepFailure {
-                revision: bad.revision.clone(),
-                index: bad.statements_done as usize + 1,
-                total: bad.statements_total as usize,
-                statement: bad
-                    .failed_statement
-                    .clone()
-                    .unwrap_or_else(|| "(unknown)".into()),
-                message: bad.error.clone().unwrap_or_else(|| {
-                    format!(
-                        "the run was interrupted; at least {} of {} statements had run",
-                        bad.statements_done, bad.statements_total
-                    )
-                }),
-            })));
+            return Err(mysql::recorded_failure(self, dialect, bad));
         }
-        // Under the lock, the heads decide; a plan peeked before it is reused
-        // only when nothing moved in between.
-        let (plan, sql) = match peeked {
-            Some(p) if p.heads == heads && p.log_len == log.len() => (p.plan, p.sql),
-            _ => {
-                let plan = self
-                    .plan_for(action, &heads, &log)?
-                    .expect("only stamp has no plan");
-                let sql = build_plan(&self.script, &plan, &self.options(dialect))?;
-                (plan, sql)
-            }
-        };
-        if !fk_off && sql.steps.iter().any(|s| s.rebuilds_table) {
-            return Err(MigrateError::Refused(
-                "another run changed the database while this one waited for the lock\nhint: run the command again".into(),
-            ));
-        }
-        if plan.direction == Direction::Up && !self.settings.allow_changed {
+        // Under the lock, the heads decide, so a second run finds nothing to do.
+        let plan = self
+            .plan_for(action, &heads, &log)?
+            .expect("only stamp has no plan");
+        let sql = build_plan(&self.script, &plan, &self.options(dialect))?;
+        if !fresh && !self.settings.allow_changed {
             let changed = changed_revisions(&self.script, &heads, &log)?;
             if !changed.is_empty() {
                 return Err(MigrateError::Changed { revisions: changed });
             }
+        }
+        if fresh {
+            if dialect == Dialect::Sqlite {
+                self.foreign_keys_off(conn, fk_off).await?;
+            }
+            self.drop_everything(conn, &state, &heads).await?;
+            (log, heads) = (Vec::new(), Vec::new());
+        }
+        self.create_version_tables(conn, &state).await?;
+        if dialect == Dialect::Sqlite && sql.steps.iter().any(|s| s.rebuilds_table) {
+            self.foreign_keys_off(conn, fk_off).await?;
         }
         let batch = log.iter().map(|e| e.batch).max().unwrap_or(0) + 1;
         let mut report = RunReport {
@@ -476,7 +449,7 @@ impl Migrator {
             batch: (!sql.steps.is_empty()).then_some(batch),
             steps: Vec::new(),
         };
-        self.execute_steps(conn, &state, &sql, batch, fk_off, &mut report)
+        self.execute_steps(conn, &state, &sql, batch, *fk_off, &mut report)
             .await?;
         Ok(report)
     }
@@ -492,15 +465,18 @@ impl Migrator {
     ) -> Result<(), MigrateError> {
         let dialect = conn.dialect();
         let per_migration = self.settings.transaction_per_migration;
-        let whole_run_tx = dialect == Dialect::Postgres && !per_migration;
+        // PostgreSQL and SQLite: one transaction per revision, or one for
+        // the run. MySQL commits DDL as it goes and has neither.
+        let whole_run_tx = dialect != Dialect::Mysql && !per_migration;
         if whole_run_tx {
-            conn.execute(BEGIN)
+            conn.execute(transactional::begin(dialect))
                 .await
                 .map_err(|e| db_err("starting the transaction", e))?;
         }
         let total = sql.steps.len();
+        let before_run = describe_heads(&sql.heads_before);
         // Where the database stands after each completed step (for messages).
-        let mut at = describe_heads(&sql.heads_before);
+        let mut at = before_run.clone();
         for (i, step) in sql.steps.iter().enumerate() {
             if let Some(p) = &self.progress {
                 p(&Progress {
@@ -510,140 +486,33 @@ impl Migrator {
                     finished: None,
                 });
             }
-            let started = Instant::now();
             let statements: Vec<&Sql> = step.all_statements().collect();
             let checksum = self
                 .script
                 .get(&step.revision)
                 .map(|r| r.checksum())
                 .unwrap_or_default();
-            let direction = if step.direction == Direction::Up {
-                "up"
-            } else {
-                "down"
+            let run = StepRun {
+                step,
+                statements: &statements,
+                batch,
+                checksum: &checksum,
+                direction: if step.direction == Direction::Up {
+                    "up"
+                } else {
+                    "down"
+                },
+                started: Instant::now(),
+                // A failure undoes the revision, or with one transaction the run.
+                previous: if whole_run_tx { &before_run } else { &at },
             };
-            let outcome = match dialect {
-                Dialect::Mysql => {
-                    self.step_mysql(
-                        conn,
-                        state,
-                        step,
-                        &statements,
-                        batch,
-                        &checksum,
-                        direction,
-                        started,
-                    )
-                    .await
-                }
+            match dialect {
+                Dialect::Mysql => mysql::run_step(conn, state, &run).await?,
                 Dialect::Postgres | Dialect::Sqlite => {
-                    let sqlite = dialect == Dialect::Sqlite;
-                    let (open, ok, undo) = if sqlite {
-                        (
-                            "SAVEPOINT retort_step",
-                            "RELEASE retort_step",
-                            "ROLLBACK TO retort_step",
-                        )
-                    } else {
-                        (BEGIN, COMMIT, ROLLBACK)
-                    };
-                    let own_tx = sqlite || per_migration;
-                    if own_tx {
-                        conn.execute(open)
-                            .await
-                            .map_err(|e| db_err("starting the revision's transaction", e))?;
-                    }
-                    let mut failed = if own_tx {
-                        run_batch(conn, &statements, sqlite, undo).await
-                    } else {
-                        run_one_by_one(conn, &statements).await
-                    };
-                    if failed.is_none() && sqlite && fk_off {
-                        match conn.fetch(sqlite_foreign_key_check().as_str()).await {
-                            Ok(rows) if rows.is_empty() => {}
-                            Ok(rows) => {
-                                let detail = rows
-                                    .iter()
-                                    .take(3)
-                                    .map(|r| {
-                                        format!(
-                                            "`{}` row {} -> `{}`",
-                                            r[0].as_deref().unwrap_or("?"),
-                                            r[1].as_deref().unwrap_or("?"),
-                                            r.get(2).and_then(|c| c.as_deref()).unwrap_or("?")
-                                        )
-                                    })
-                                    .collect::<Vec<_>>()
-                                    .join(", ");
-                                let _ = conn.execute(undo).await;
-                                let _ = conn.execute(ok).await;
-                                return Err(MigrateError::ForeignKeyCheck {
-                                    revision: step.revision.clone(),
-                                    detail,
-                                });
-                            }
-                            Err(e) => {
-                                failed = Some((
-                                    statements.len(),
-                                    "PRAGMA foreign_key_check".into(),
-                                    e.to_string(),
-                                ))
-                            }
-                        }
-                    }
-                    if failed.is_none() {
-                        let elapsed = started.elapsed().as_millis() as i64;
-                        let log = state.insert_log(
-                            &step.revision,
-                            direction,
-                            batch,
-                            &checksum,
-                            elapsed,
-                            DONE,
-                            statements.len(),
-                            statements.len(),
-                        );
-                        if let Err(e) = conn.execute(log.as_str()).await {
-                            failed =
-                                Some((statements.len(), log.as_str().to_owned(), e.to_string()));
-                        }
-                    }
-                    match failed {
-                        None => {
-                            if own_tx {
-                                conn.execute(ok)
-                                    .await
-                                    .map_err(|e| db_err("committing the revision", e))?;
-                            }
-                            Ok(())
-                        }
-                        Some((n, statement, message)) => {
-                            if own_tx {
-                                let _ = conn.execute(undo).await;
-                                if sqlite {
-                                    let _ = conn.execute(ok).await;
-                                }
-                            }
-                            if whole_run_tx {
-                                let _ = conn.execute(ROLLBACK).await;
-                                at = describe_heads(&sql.heads_before);
-                            }
-                            Err(MigrateError::StepRolledBack {
-                                failure: Box::new(StepFailure {
-                                    revision: step.revision.clone(),
-                                    index: n + 1,
-                                    total: statements.len(),
-                                    statement,
-                                    message,
-                                }),
-                                previous: at.clone(),
-                            })
-                        }
-                    }
+                    transactional::run_step(conn, state, &run, per_migration, fk_off).await?
                 }
-            };
-            outcome?;
-            let duration = started.elapsed();
+            }
+            let duration = run.started.elapsed();
             report.steps.push(StepReport {
                 revision: step.revision.clone(),
                 direction: step.direction,
@@ -668,92 +537,6 @@ impl Migrator {
         Ok(())
     }
 
-    /// MySQL commits DDL as it goes: record progress per statement so that a
-    /// failure says exactly what ran.
-    #[allow(clippy::too_many_arguments)]
-    async fn step_mysql(
-        &self,
-        conn: &mut Conn,
-        state: &State<'_>,
-        step: &SqlStep,
-        statements: &[&Sql],
-        batch: i64,
-        checksum: &str,
-        direction: &str,
-        started: Instant,
-    ) -> Result<(), MigrateError> {
-        let total = statements.len();
-        let start_row = state.insert_log(
-            &step.revision,
-            direction,
-            batch,
-            checksum,
-            0,
-            RUNNING,
-            0,
-            total,
-        );
-        conn.execute(start_row.as_str())
-            .await
-            .map_err(|e| db_err("writing the log", e))?;
-        let mut last_progress = Instant::now();
-        for (n, s) in statements.iter().enumerate() {
-            if let Err(e) = conn.execute(s.as_str()).await {
-                let message = e.to_string();
-                let elapsed = started.elapsed().as_millis() as i64;
-                let fail = state.finish(
-                    &step.revision,
-                    batch,
-                    FAILED,
-                    elapsed,
-                    n,
-                    Some((s.as_str(), &message)),
-                );
-                let _ = conn.execute(fail.as_str()).await;
-                let done: Vec<String> = statements[..n]
-                    .iter()
-                    .map(|s| s.as_str().to_owned())
-                    .collect();
-                return Err(MigrateError::StepPartial {
-                    failure: Box::new(StepFailure {
-                        revision: step.revision.clone(),
-                        index: n + 1,
-                        total,
-                        statement: s.as_str().to_owned(),
-                        message,
-                    }),
-                    done: if done.is_empty() {
-                        "nothing".into()
-                    } else {
-                        format!("\n    {}", done.join(";\n    "))
-                    },
-                });
-            }
-            // Each write of progress is a commit of its own on MySQL, as
-            // costly as a DDL statement: write it at most every interval. A
-            // failing statement is recorded exactly above; after a crash the
-            // log holds a lower bound of what ran.
-            if last_progress.elapsed() >= PROGRESS_INTERVAL {
-                let progress = state.progress(&step.revision, batch, n + 1);
-                conn.execute(progress.as_str())
-                    .await
-                    .map_err(|e| db_err("writing the log", e))?;
-                last_progress = Instant::now();
-            }
-        }
-        let finish = state.finish(
-            &step.revision,
-            batch,
-            DONE,
-            started.elapsed().as_millis() as i64,
-            total,
-            None,
-        );
-        conn.execute(finish.as_str())
-            .await
-            .map_err(|e| db_err("writing the log", e))
-    }
-
     async fn stamp_locked(
         &self,
         conn: &mut Conn,
@@ -768,10 +551,11 @@ impl Migrator {
                 ids.push(r.id.clone());
             }
         }
+        self.create_version_tables(conn, state).await?;
         let plan = stamp_plan(heads, &ids, purge, &self.options(conn.dialect()));
-        let tx = conn.dialect() == Dialect::Postgres;
+        let tx = conn.dialect() != Dialect::Mysql;
         if tx {
-            conn.execute(BEGIN)
+            conn.execute(transactional::begin(conn.dialect()))
                 .await
                 .map_err(|e| db_err("starting the transaction", e))?;
         }
@@ -803,68 +587,36 @@ impl Migrator {
         &self,
         conn: &mut Conn,
         state: &State<'_>,
+        heads: &[String],
     ) -> Result<(), MigrateError> {
         let dialect = conn.dialect();
-        let heads = state.heads(conn).await?;
-        let schema = schema_at(&self.script, &heads)?;
+        let schema = schema_at(&self.script, heads)?;
         let mut statements = drop_schema(&schema, dialect)?;
         statements.push(drop_table_if_exists(dialect, &state.log_table));
         statements.push(drop_table_if_exists(dialect, state.version_table));
-        for s in &statements {
-            conn.execute(s.as_str())
+        // SQLite drops in one transaction (fast, and all or nothing); the
+        // other dialects commit DDL as they go or per statement.
+        let tx = dialect == Dialect::Sqlite;
+        if tx {
+            conn.execute(transactional::begin(dialect))
                 .await
-                .map_err(|e| db_err(format!("dropping for `fresh` ({s})"), e))?;
+                .map_err(|e| db_err("starting the transaction", e))?;
+        }
+        for s in &statements {
+            if let Err(e) = conn.execute(s.as_str()).await {
+                if tx {
+                    let _ = conn.execute(ROLLBACK).await;
+                }
+                return Err(db_err(format!("dropping for `fresh` ({s})"), e));
+            }
+        }
+        if tx {
+            conn.execute(COMMIT)
+                .await
+                .map_err(|e| db_err("committing the drops", e))?;
         }
         Ok(())
     }
-}
-
-/// The first failing statement: (index, text, the database's message).
-type Failure = (usize, String, String);
-
-async fn run_one_by_one(conn: &mut Conn, statements: &[&Sql]) -> Option<Failure> {
-    for (n, s) in statements.iter().enumerate() {
-        if let Err(e) = conn.execute(s.as_str()).await {
-            return Some((n, s.as_str().to_owned(), e.to_string()));
-        }
-    }
-    None
-}
-
-/// Sends a revision's statements in one round trip. Inside the revision's
-/// own transaction that is safe to undo: when the batch fails, it is rolled
-/// back and replayed one statement at a time to name the one that fails.
-async fn run_batch(
-    conn: &mut Conn,
-    statements: &[&Sql],
-    sqlite: bool,
-    undo: &str,
-) -> Option<Failure> {
-    if statements.is_empty() {
-        return None;
-    }
-    // A newline before each `;` so that a trailing `--` comment in user SQL
-    // cannot swallow the separator.
-    let batch: Vec<&str> = statements
-        .iter()
-        .map(|s| s.as_str().trim_end().trim_end_matches(';'))
-        .collect();
-    let Err(batch_error) = conn.execute(&batch.join("\n;\n")).await else {
-        return None;
-    };
-    // Back to the start of the revision: a savepoint stays open after
-    // `ROLLBACK TO`; PostgreSQL needs its transaction begun again.
-    let _ = conn.execute(undo).await;
-    if !sqlite {
-        let _ = conn.execute(BEGIN).await;
-    }
-    Some(run_one_by_one(conn, statements).await.unwrap_or_else(|| {
-        (
-            statements.len() - 1,
-            batch.join(";\n"),
-            batch_error.to_string(),
-        )
-    }))
 }
 
 /// Statements that drop every table and enum of `schema`: the reverse of

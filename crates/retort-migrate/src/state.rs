@@ -15,7 +15,7 @@ pub(crate) const ROLLBACK: &str = "ROLLBACK";
 pub(crate) fn db_err(doing: impl Into<String>, e: sqlx::Error) -> MigrateError {
     MigrateError::Database {
         doing: doing.into(),
-        message: e.to_string(),
+        message: crate::error::db_message(&e),
     }
 }
 
@@ -225,13 +225,48 @@ impl<'a> State<'a> {
         )
     }
 
-    /// Progress of a running MySQL step: statements done so far (written at
-    /// most every [`crate::runner`] progress interval; exact on failure).
-    pub(crate) fn progress(&self, revision: &str, batch: i64, done: usize) -> Sql {
+    /// The log row of a MySQL step about to run its first statement:
+    /// `running`, with that statement recorded as the one in flight.
+    pub(crate) fn insert_running(
+        &self,
+        revision: &str,
+        direction: &str,
+        batch: i64,
+        checksum: &str,
+        total: usize,
+        first: Option<&str>,
+    ) -> Sql {
+        let s = |v: &str| Some(Value::String(v.to_owned()));
+        insert_row(
+            self.dialect,
+            &self.log_table,
+            &[
+                ("revision", s(revision)),
+                ("direction", s(direction)),
+                ("batch", Some(Value::Int(batch))),
+                ("checksum", s(checksum)),
+                ("applied_at", s(&now())),
+                ("duration_ms", Some(Value::Int(0))),
+                ("status", s(RUNNING)),
+                ("statements_done", Some(Value::Int(0))),
+                ("statements_total", Some(Value::Int(total as i64))),
+                ("failed_statement", first.and_then(s)),
+            ],
+        )
+    }
+
+    /// Progress of a running MySQL step, written before each statement:
+    /// `done` statements have finished and `next` is in flight. While the
+    /// row is `running`, `failed_statement` holds the statement in flight,
+    /// so that after a crash the next run names it.
+    pub(crate) fn progress(&self, revision: &str, batch: i64, done: usize, next: &str) -> Sql {
         update_rows(
             self.dialect,
             &self.log_table,
-            &[("statements_done", Some(Value::Int(done as i64)))],
+            &[
+                ("statements_done", Some(Value::Int(done as i64))),
+                ("failed_statement", Some(Value::String(next.to_owned()))),
+            ],
             &self.running_filter(revision, batch),
         )
     }
@@ -244,7 +279,8 @@ impl<'a> State<'a> {
         ]
     }
 
-    /// Marks a running MySQL step as finished or failed.
+    /// Marks a running MySQL step as finished, failed, or (a failure that
+    /// changed nothing) resolved.
     pub(crate) fn finish(
         &self,
         revision: &str,
@@ -259,9 +295,13 @@ impl<'a> State<'a> {
             ("duration_ms", Some(Value::Int(duration_ms))),
             ("statements_done", Some(Value::Int(done as i64))),
         ];
-        if let Some((stmt, err)) = failed {
-            set.push(("failed_statement", Some(Value::String(stmt.to_owned()))));
-            set.push(("error", Some(Value::String(err.to_owned()))));
+        match failed {
+            Some((stmt, err)) => {
+                set.push(("failed_statement", Some(Value::String(stmt.to_owned()))));
+                set.push(("error", Some(Value::String(err.to_owned()))));
+            }
+            // The statement that was in flight is no failure.
+            None => set.push(("failed_statement", None)),
         }
         update_rows(
             self.dialect,
