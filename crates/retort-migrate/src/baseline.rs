@@ -28,16 +28,10 @@ impl Migrator {
         rows: &[String],
     ) -> Result<RunReport, MigrateError> {
         let (mut conn, _) = Conn::open(db.into(), self.settings().lock_timeout).await?;
-        let dialect = conn.dialect();
         let table = &self.settings().version_table;
-        crate::lock::acquire(&mut conn, table, self.settings().lock_timeout).await?;
+        let held = crate::lock::acquire(&mut conn, table, self.settings().lock_timeout).await?;
         let result = self.baseline_locked(&mut conn, revision, rows).await;
-        if dialect == Dialect::Sqlite {
-            // The exclusive transaction is the lock: end it either way.
-            let end = if result.is_ok() { COMMIT } else { ROLLBACK };
-            let _ = conn.execute(end).await;
-        }
-        crate::lock::release(&mut conn, table).await?;
+        crate::lock::release(&mut conn, held, table).await?;
         result
     }
 
@@ -91,25 +85,24 @@ impl Migrator {
             writes.push(state.insert_log(old, "down", batch, "", 0, REPLACED, 0, 0));
         }
         writes.push(state.insert_log(revision, "up", batch, &rev.checksum(), 0, BASELINE, 0, 0));
-        let tx = dialect != Dialect::Sqlite;
-        if tx {
-            conn.execute(BEGIN)
-                .await
-                .map_err(|e| db_err("starting the transaction", e))?;
-        }
+        // The version rows and the log rows commit together.
+        let begin = if dialect == Dialect::Sqlite {
+            "BEGIN IMMEDIATE"
+        } else {
+            BEGIN
+        };
+        conn.execute(begin)
+            .await
+            .map_err(|e| db_err("starting the transaction", e))?;
         for s in &writes {
             if let Err(e) = conn.execute(s.as_str()).await {
-                if tx {
-                    let _ = conn.execute(ROLLBACK).await;
-                }
+                let _ = conn.execute(ROLLBACK).await;
                 return Err(db_err("recording the baseline", e));
             }
         }
-        if tx {
-            conn.execute(COMMIT)
-                .await
-                .map_err(|e| db_err("committing the baseline", e))?;
-        }
+        conn.execute(COMMIT)
+            .await
+            .map_err(|e| db_err("committing the baseline", e))?;
         Ok(RunReport {
             heads_before: heads,
             heads_after: vec![revision.to_owned()],
