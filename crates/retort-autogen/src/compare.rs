@@ -104,7 +104,12 @@ pub fn compare(sources: &Sources) -> Comparison {
     let norm = |s: &Schema| normalized(dialect, s);
     let portable = retort_catalog::normalize_portable;
     let pair = |pair: Pair, from: Schema, to: Schema| {
-        let diff = diff(&from, &to, &options);
+        // Equal schemas (the common case at head) need no planning.
+        let diff = if from == to {
+            Diff::default()
+        } else {
+            diff(&from, &to, &options)
+        };
         PairDiff {
             pair,
             from,
