@@ -46,7 +46,18 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "retort-autogen",
         ],
     ),
-    ("retort", &["retort-cli"]),
+    ("retort-embed", &["retort-script"]),
+    (
+        "retort",
+        &[
+            "retort-cli",
+            "retort-core",
+            "retort-script",
+            "retort-migrate",
+            "retort-autogen",
+            "retort-embed",
+        ],
+    ),
 ];
 
 #[test]

@@ -155,6 +155,14 @@ impl Migrator {
         ))
     }
 
+    /// The revision files a program carries (`retort::embed!("migrations")`:
+    /// file names and texts, checked when the program compiled), so no file
+    /// is read at run time.
+    pub fn from_embedded(files: &[(&str, &str)]) -> Result<Migrator, MigrateError> {
+        let script = Script::from_texts(std::path::PathBuf::from("(embedded)"), files)?;
+        Ok(Migrator::new(script, Settings::default()))
+    }
+
     pub fn new(script: Script, settings: Settings) -> Migrator {
         Migrator {
             script: Arc::new(script),

@@ -96,6 +96,21 @@ impl Script {
         Script::from_revisions(script_location.to_owned(), revs)
     }
 
+    /// Builds the graph from revision files compiled into a program
+    /// (`retort::embed!`): `(file name, text)` pairs, sorted by name as
+    /// [`Script::load`] sorts them. `location` names where they came from,
+    /// for messages.
+    pub fn from_texts(location: PathBuf, files: &[(&str, &str)]) -> Result<Script, ScriptError> {
+        let mut files = files.to_vec();
+        files.sort_by(|a, b| a.0.cmp(b.0));
+        let versions = location.join("versions");
+        let revs = files
+            .iter()
+            .map(|(name, text)| Revision::parse(text, &versions.join(name)))
+            .collect::<Result<Vec<_>, _>>()?;
+        Script::from_revisions(location, revs)
+    }
+
     /// Builds the graph from revisions already in memory (in the given order).
     pub fn from_revisions(location: PathBuf, revs: Vec<Revision>) -> Result<Script, ScriptError> {
         let mut index = HashMap::new();

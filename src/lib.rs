@@ -1,0 +1,27 @@
+//! retort as a library: the engine of the `retort` command, for running
+//! migrations from the application's own binary and checking its models in
+//! its own tests.
+//!
+//! ```no_run
+//! # async fn start() -> Result<(), retort::MigrateError> {
+//! // The revision files, checked when the program compiles and carried in it.
+//! let migrator = retort::Migrator::from_embedded(retort::embed!("migrations"))?;
+//! migrator.upgrade("sqlite://app.db", "head").await?;
+//! # Ok(()) }
+//! ```
+//!
+//! * [`embed!`] and [`Migrator`]: upgrade, downgrade, status, baseline,
+//!   from embedded files, a directory or a URL or an sqlx pool.
+//! * [`autogen`]: the models, the revision chain and the database compared
+//!   (`check`), and the plans of autogenerate and baseline.
+//! * [`script`]: revision files and the revision graph.
+//!
+//! Depend on it without the command line: `retort = { git = "...",
+//! default-features = false }`.
+
+pub use retort_autogen as autogen;
+pub use retort_core::{Dialect, Operation, Schema};
+pub use retort_embed::embed;
+pub use retort_migrate as migrate;
+pub use retort_migrate::{Database, MigrateError, Migrator, RunReport, Settings};
+pub use retort_script as script;
