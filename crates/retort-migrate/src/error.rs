@@ -10,9 +10,11 @@ pub enum MigrateError {
     #[error(transparent)]
     Script(#[from] ScriptError),
     #[error(
-        "revision `{revision}` cannot be rendered ({direction} step {index}, `{op}`): {source}"
+        "{location}: revision `{revision}` cannot be rendered ({direction} step {index}, `{op}`): {source}"
     )]
     Render {
+        /// `path:line` of the operation.
+        location: String,
         revision: String,
         direction: &'static str,
         index: usize,
@@ -21,9 +23,11 @@ pub enum MigrateError {
         source: Box<RenderError>,
     },
     #[error(
-        "revision `{revision}` does not apply to the schema its ancestors build ({direction} step {index}, `{op}`): {source}"
+        "{location}: revision `{revision}` does not apply to the schema its ancestors build ({direction} step {index}, `{op}`): {source}"
     )]
     Replay {
+        /// `path:line` of the operation.
+        location: String,
         revision: String,
         direction: &'static str,
         index: usize,
@@ -31,11 +35,17 @@ pub enum MigrateError {
         #[source]
         source: Box<ReplayError>,
     },
-    #[error("revision `{revision}` cannot be downgraded: it is irreversible{}\nhint: stop at a later revision, or `stamp` past it once you have undone it by hand", .reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default())]
+    #[error("{location}: revision `{revision}` cannot be {}: its {direction} list has an `irreversible` step{}\nhint: {}", if *.direction == "upgrade" { "upgraded" } else { "downgraded" }, .reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default(), if *.direction == "upgrade" { "`irreversible` belongs in the downgrade list; remove it from the upgrade list" } else { "stop at a later revision, or `stamp` past it once you have undone it by hand" })]
     Irreversible {
+        /// `path:line` of the step.
+        location: String,
+        /// `upgrade` or `downgrade`: the list that holds the step.
+        direction: &'static str,
         revision: String,
         reason: Option<String>,
     },
+    #[error("{0}")]
+    IdentifierTooLong(Box<LongIdentifier>),
     #[error("unknown revision `{0}`")]
     UnknownRevision(String),
     #[error("`{url}` is not a database URL: {message}")]
@@ -82,6 +92,28 @@ pub enum MigrateError {
         table: String,
         message: String,
     },
+}
+
+/// A name over the dialect's identifier limit, and the operation that brings it.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "{location}: {what} `{identifier}` is {length} {unit} long; {dialect} allows {limit} ({direction} step {index}, `{op}`)\nhint: choose a name of at most {limit} {unit}"
+)]
+pub struct LongIdentifier {
+    /// `path:line` of the operation.
+    pub location: String,
+    pub direction: &'static str,
+    /// 1-based step of the operation in its list.
+    pub index: usize,
+    pub op: &'static str,
+    /// `table`, `column`, `index`, ...
+    pub what: &'static str,
+    pub identifier: String,
+    pub length: usize,
+    /// `bytes` (PostgreSQL) or `characters` (MySQL).
+    pub unit: &'static str,
+    pub dialect: retort_core::Dialect,
+    pub limit: usize,
 }
 
 /// Which statement of which revision failed, and why.

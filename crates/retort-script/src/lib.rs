@@ -13,6 +13,7 @@ mod revision;
 mod script;
 mod seed;
 mod target;
+mod validate;
 mod write;
 
 pub use error::{ScriptError, TargetError};

@@ -1,0 +1,173 @@
+//! Checks of single operations that every dialect needs, made when a
+//! revision file loads: a value that one backend would take and another
+//! refuse at run time (or, on MySQL, half-way through a revision) is an
+//! error of the file, with its line, before anything runs.
+
+use retort_core::{ColumnSpec, ColumnType, ExecuteSql, Operation, Value};
+
+/// What is wrong with one operation, and the key whose value is at fault
+/// (to find its line in the file).
+pub(crate) struct Problem {
+    pub message: String,
+    pub key: &'static str,
+}
+
+fn problem(key: &'static str, message: String) -> Option<Problem> {
+    Some(Problem { message, key })
+}
+
+/// The first problem of `op`, if any.
+pub(crate) fn op_problem(op: &Operation) -> Option<Problem> {
+    match op {
+        Operation::CreateTable {
+            table,
+            columns,
+            checks,
+            ..
+        } => {
+            for c in columns {
+                if let Some(p) = column_problem(table, c) {
+                    return Some(p);
+                }
+            }
+            checks
+                .iter()
+                .find(|c| c.expr.trim().is_empty())
+                .and_then(|c| {
+                    problem(
+                        "expr",
+                        format!("check `{}` on `{table}` has an empty expression", c.name),
+                    )
+                })
+        }
+        Operation::AddColumn { table, column } => column_problem(table, column),
+        Operation::AlterColumn {
+            table,
+            column,
+            ty: Some(ty),
+            default,
+            ..
+        } => type_problem(table, column, ty).or_else(|| {
+            default
+                .as_ref()
+                .and_then(|v| default_problem(table, column, ty, v))
+        }),
+        Operation::AddCheck { table, name, expr } if expr.trim().is_empty() => problem(
+            "expr",
+            format!("check `{name}` on `{table}` has an empty expression"),
+        ),
+        Operation::Execute { sql } => execute_problem(sql),
+        Operation::CreateEnum { name, values } | Operation::AlterEnum { name, values }
+            if values.iter().any(|v| v.is_empty()) =>
+        {
+            problem("values", format!("enum `{name}` has an empty value"))
+        }
+        _ => None,
+    }
+}
+
+fn column_problem(table: &str, c: &ColumnSpec) -> Option<Problem> {
+    type_problem(table, &c.name, &c.ty).or_else(|| {
+        c.default
+            .as_ref()
+            .and_then(|v| default_problem(table, &c.name, &c.ty, v))
+    })
+}
+
+fn type_problem(table: &str, column: &str, ty: &ColumnType) -> Option<Problem> {
+    let at = format!("column `{table}.{column}`");
+    match ty {
+        ColumnType::Decimal(Some((p, s))) if *p == 0 => problem(
+            "type",
+            format!("{at}: `decimal({p},{s})` has no digits; the precision must be at least 1"),
+        ),
+        ColumnType::Decimal(Some((p, s))) if s > p => problem(
+            "type",
+            format!(
+                "{at}: `decimal({p},{s})` has a scale ({s}) over its precision ({p}); write `decimal(P,S)` with S <= P"
+            ),
+        ),
+        ColumnType::Varchar(Some(0)) | ColumnType::Char(Some(0)) => problem(
+            "type",
+            format!("{at}: a length of 0 holds nothing; give a length of at least 1, or no length"),
+        ),
+        ColumnType::Binary(0) | ColumnType::VarBinary(0) => problem(
+            "type",
+            format!("{at}: a length of 0 holds nothing; give a length of at least 1"),
+        ),
+        ColumnType::Array(inner) => type_problem(table, column, inner),
+        _ => None,
+    }
+}
+
+/// A literal `default` that the column's type cannot hold.
+fn default_problem(table: &str, column: &str, ty: &ColumnType, v: &Value) -> Option<Problem> {
+    let fits = match ty {
+        ColumnType::TinyInteger
+        | ColumnType::SmallInteger
+        | ColumnType::Integer
+        | ColumnType::BigInteger
+        | ColumnType::TinyUnsigned
+        | ColumnType::SmallUnsigned
+        | ColumnType::Unsigned
+        | ColumnType::BigUnsigned
+        | ColumnType::Year => match v {
+            Value::Int(_) => true,
+            Value::Float(f) => f.fract() == 0.0,
+            Value::String(s) => s.trim().parse::<i64>().is_ok(),
+            Value::Bool(_) => false,
+        },
+        ColumnType::Decimal(_) | ColumnType::Money | ColumnType::Real | ColumnType::Double => {
+            match v {
+                Value::Int(_) | Value::Float(_) => true,
+                Value::String(s) => s.trim().parse::<f64>().is_ok(),
+                Value::Bool(_) => false,
+            }
+        }
+        ColumnType::Boolean => match v {
+            Value::Bool(_) => true,
+            Value::Int(i) => matches!(i, 0 | 1),
+            Value::String(s) => matches!(s.to_ascii_lowercase().as_str(), "true" | "false"),
+            Value::Float(_) => false,
+        },
+        _ => true,
+    };
+    (!fits).then(|| Problem {
+        key: "default",
+        message: format!(
+            "column `{table}.{column}`: default {v} is not a value of type `{ty}`\nhint: write a value of the column's type, or an SQL expression as `default_expr`"
+        ),
+    })
+}
+
+fn execute_problem(sql: &ExecuteSql) -> Option<Problem> {
+    let empty = |s: &str| s.trim().trim_matches(';').trim().is_empty();
+    match sql {
+        ExecuteSql::All(s) if empty(s) => problem(
+            "sql",
+            "`execute` has no SQL\nhint: write the statement in `sql`, or remove the step"
+                .to_owned(),
+        ),
+        ExecuteSql::PerDialect(p) => {
+            let texts = [
+                ("postgres", &p.postgres),
+                ("mysql", &p.mysql),
+                ("sqlite", &p.sqlite),
+                ("default", &p.default),
+            ];
+            if let Some((name, _)) = texts.iter().find(|(_, t)| t.as_deref().is_some_and(empty)) {
+                return problem(
+                    "sql",
+                    format!(
+                        "`execute` has an empty `{name}` text\nhint: write the statement, or leave `{name}` out"
+                    ),
+                );
+            }
+            texts.iter().all(|(_, t)| t.is_none()).then(|| Problem {
+                key: "sql",
+                message: "`execute` has no SQL for any dialect\nhint: give `sql` a text, or a table with `postgres`, `mysql`, `sqlite` or `default`".to_owned(),
+            })
+        }
+        ExecuteSql::All(_) => None,
+    }
+}
