@@ -85,6 +85,8 @@ pub enum MigrateError {
         message: String,
         hint: Option<String>,
     },
+    #[error("{} problems in the seed files; nothing ran:{}\nhint: fix each line above, then run the command again", .problems.len(), .problems.iter().map(|p| format!("\n  {p}")).collect::<String>())]
+    BadSeeds { problems: Vec<SeedProblem> },
     #[error("seeding `{table}` from {}:{line} failed: {message}\nnothing was kept: the seed ran in one transaction, which was rolled back", path.display())]
     SeedFailed {
         path: std::path::PathBuf,
@@ -114,6 +116,25 @@ pub struct LongIdentifier {
     pub unit: &'static str,
     pub dialect: retort_core::Dialect,
     pub limit: usize,
+}
+
+/// One problem of a seed file, with its line.
+#[derive(Debug, Clone)]
+pub struct SeedProblem {
+    pub path: std::path::PathBuf,
+    pub line: usize,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl std::fmt::Display for SeedProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.path.display(), self.line, self.message)?;
+        if let Some(h) = &self.hint {
+            write!(f, " ({h})")?;
+        }
+        Ok(())
+    }
 }
 
 /// Which statement of which revision failed, and why.
