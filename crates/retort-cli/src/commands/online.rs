@@ -152,9 +152,19 @@ pub fn rollback(
     steps: Option<usize>,
     run: &RunArgs,
 ) -> Result<(), CliError> {
+    if steps == Some(0) {
+        return Err(CliError::user("`--steps 0` rolls back nothing")
+            .hint("give `--steps` a count of at least 1, or leave it out to undo the last batch"));
+    }
     let url = url(config)?;
     let m = migrator(config, script, run);
-    let report = block_on(m.rollback(url, steps)).map_err(|e| run_error(e, url))?;
+    let report = block_on(m.rollback(url, steps)).map_err(|e| match e {
+        // The log has no batch to undo: revisions stamped, or applied by
+        // another tool, are undone with `downgrade`.
+        MigrateError::Refused(m) if m.starts_with("nothing to roll back") => CliError::user(m)
+            .hint("`rollback` undoes the batches retort's log recorded; `retort downgrade -1` steps back from the current revision whatever applied it"),
+        e => run_error(e, url),
+    })?;
     summarize(&report);
     Ok(())
 }
