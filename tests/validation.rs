@@ -261,3 +261,65 @@ async fn identifiers_postgres() {
 async fn identifiers_mysql() {
     identifiers_over_the_limit_change_nothing(Dialect::Mysql).await;
 }
+
+/// What a dialect cannot store although the file is valid: refused when
+/// the plan is built for that dialect, offline and online.
+#[test]
+fn dialect_limits_are_refused_when_planning() {
+    let p = project();
+    let d = p.path();
+    write_revision(
+        d,
+        "a.toml",
+        &revision(
+            "\n[[upgrade]]\nop = \"add_column\"\ntable = \"t\"\ncolumn = { name = \"big\", type = \"decimal(70,2)\" }\n",
+        ),
+    );
+    let e = fails(d, &["upgrade", "head", "--sql", "--dialect", "mysql"], 2);
+    assert!(
+        e.contains(
+            "a.toml:9: revision `aaaaaaaaaaaa` cannot run on mysql (upgrade step 2, `add_column`)"
+        ) && e.contains("`decimal(70,2)` is over mysql's largest decimal (precision 65, scale 30)"),
+        "{e}"
+    );
+    ok(d, &["upgrade", "head", "--sql", "--dialect", "postgres"]);
+    ok(d, &["upgrade", "head", "--sql", "--dialect", "sqlite"]);
+    // A default set alone is checked against the type the chain built.
+    write_revision(
+        d,
+        "a.toml",
+        &revision(
+            "\n[[upgrade]]\nop = \"alter_column\"\ntable = \"t\"\ncolumn = \"id\"\ndefault = \"abc\"\n",
+        ),
+    );
+    for dialect in ["postgres", "mysql", "sqlite"] {
+        let e = fails(d, &["upgrade", "head", "--sql", "--dialect", dialect], 2);
+        assert!(
+            e.contains("a.toml:9: revision `aaaaaaaaaaaa` cannot run on")
+                && e.contains("default \"abc\" is not a value of type `integer`"),
+            "{dialect}\n{e}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn dialect_limits_change_nothing_mysql() {
+    let db: TestDb = test_db!(Dialect::Mysql, "decimal_limit");
+    let p = project();
+    let d = p.path();
+    write_revision(
+        d,
+        "a.toml",
+        &revision(
+            "\n[[upgrade]]\nop = \"add_column\"\ntable = \"t\"\ncolumn = { name = \"big\", type = \"decimal(70,2)\" }\n",
+        ),
+    );
+    let e = fails(d, &with_url(&db.url, &["upgrade", "head"]), 2);
+    assert!(e.contains("largest decimal"), "{e}");
+    assert_eq!(user_tables(&db).await, Vec::<String>::new());
+    // Nothing recorded as failed: the fixed file runs without a `stamp`.
+    write_revision(d, "a.toml", &revision(""));
+    ok(d, &with_url(&db.url, &["upgrade", "head"]));
+    assert_eq!(versions(&db).await, ["aaaaaaaaaaaa"]);
+    db.drop().await;
+}

@@ -46,6 +46,20 @@ pub enum MigrateError {
     },
     #[error("{0}")]
     IdentifierTooLong(Box<LongIdentifier>),
+    /// An operation that the dialect (or the schema before it) cannot take.
+    #[error(
+        "{location}: revision `{revision}` cannot run on {dialect} ({direction} step {index}, `{op}`): {message}"
+    )]
+    BadOperation {
+        /// `path:line` of the operation.
+        location: String,
+        revision: String,
+        dialect: retort_core::Dialect,
+        direction: &'static str,
+        index: usize,
+        op: &'static str,
+        message: String,
+    },
     #[error("unknown revision `{0}`")]
     UnknownRevision(String),
     #[error("`{url}` is not a database URL: {message}")]

@@ -1,4 +1,4 @@
-use retort_core::{Dialect, Operation, Schema, apply};
+use retort_core::{ColumnType, Dialect, Operation, Schema, apply};
 use retort_script::{Direction, Plan, Revision, Script, VersionChange};
 use retort_sql::{
     Sql, render_applied, version_delete, version_insert, version_table_create, version_update,
@@ -101,6 +101,79 @@ pub fn identifier_limit(dialect: Dialect) -> Option<(usize, &'static str)> {
         Dialect::Mysql => Some((64, "characters")),
         Dialect::Sqlite => None,
     }
+}
+
+/// The largest `decimal(P,S)` the dialect stores: PostgreSQL `numeric` up
+/// to 1000 digits, MySQL `DECIMAL(65,30)`; SQLite has no limit.
+fn decimal_limit(dialect: Dialect) -> Option<(u32, u32)> {
+    match dialect {
+        Dialect::Postgres => Some((1000, 1000)),
+        Dialect::Mysql => Some((65, 30)),
+        Dialect::Sqlite => None,
+    }
+}
+
+/// Refuses what the dialect, or the schema before the operation, cannot
+/// take although the file itself is valid: a decimal over the dialect's
+/// precision, a default that `alter_column` sets alone and that the
+/// column's type (from `before`) cannot hold.
+fn check_operation(
+    before: &Schema,
+    rev: &Revision,
+    direction: Direction,
+    index: usize,
+    op: &Operation,
+    dialect: Dialect,
+) -> Result<(), MigrateError> {
+    let fail = |message: String| MigrateError::BadOperation {
+        location: rev.op_location(direction == Direction::Up, index),
+        revision: rev.id.clone(),
+        dialect,
+        direction: direction_name(direction),
+        index: index + 1,
+        op: op.kind(),
+        message,
+    };
+    let mut types: Vec<(&str, &str, &ColumnType)> = Vec::new();
+    match op {
+        Operation::CreateTable { table, columns, .. } => {
+            types.extend(
+                columns
+                    .iter()
+                    .map(|c| (table.as_str(), c.name.as_str(), &c.ty)),
+            );
+        }
+        Operation::AddColumn { table, column } => types.push((table, &column.name, &column.ty)),
+        Operation::AlterColumn {
+            table,
+            column,
+            ty,
+            default,
+            ..
+        } => {
+            if let Some(ty) = ty {
+                types.push((table, column, ty));
+            } else if let Some(v) = default
+                && let Some(c) = before.table(table).and_then(|t| t.column(column))
+                && let Some(m) = retort_script::default_problem_for(table, column, &c.ty, v)
+            {
+                return Err(fail(m));
+            }
+        }
+        _ => {}
+    }
+    if let Some((max_p, max_s)) = decimal_limit(dialect) {
+        for (table, column, ty) in types {
+            if let ColumnType::Decimal(Some((p, s))) = ty
+                && (*p > max_p || *s > max_s)
+            {
+                return Err(fail(format!(
+                    "column `{table}.{column}`: `decimal({p},{s})` is over {dialect}'s largest decimal (precision {max_p}, scale {max_s})\nhint: lower the precision or scale, or store it as `text`"
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Refuses an identifier that the operation at `index` of `rev` brings into
@@ -206,6 +279,7 @@ pub fn build_plan(
                 });
             }
             replay(&mut next, rev, direction, i, op)?;
+            check_operation(&schema, rev, direction, i, op, options.dialect)?;
             check_identifiers(&next, rev, direction, i, op, options.dialect)?;
             let rendered =
                 render_applied(op, &schema, &next, options.dialect).map_err(|source| {

@@ -27,4 +27,5 @@ pub use script::Script;
 pub use seed::{
     SeedCell, SeedFile, SeedRow, SeedTable, SeedValue, load_seeds, parse_seed, parse_seed_file,
 };
+pub use validate::default_problem_for;
 pub use write::render_revision;

@@ -100,6 +100,19 @@ fn type_problem(table: &str, column: &str, ty: &ColumnType) -> Option<Problem> {
     }
 }
 
+/// Why a literal `default` cannot go in a column of type `ty`, or `None`
+/// when it can. For an `alter_column` that sets only a default, the type
+/// comes from the schema the revisions build, so `retort-migrate` asks this
+/// when it plans.
+pub fn default_problem_for(
+    table: &str,
+    column: &str,
+    ty: &ColumnType,
+    v: &Value,
+) -> Option<String> {
+    default_problem(table, column, ty, v).map(|p| p.message)
+}
+
 /// A literal `default` that the column's type cannot hold.
 fn default_problem(table: &str, column: &str, ty: &ColumnType, v: &Value) -> Option<Problem> {
     let fits = match ty {
