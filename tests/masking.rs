@@ -233,7 +233,7 @@ fn malformed_urls_are_user_errors() {
         ("postgres://u:pw@[::zz]:5432/db", "is not an IPv6 address"),
         (
             "postgres://u:p/w@127.0.0.1/db",
-            "percent-encode it as `%2F`",
+            "percent-encode the `/` as `%2F`",
         ),
     ] {
         for cmd in COMMANDS.iter().filter(|c| **c != ["fresh"]) {

@@ -79,13 +79,10 @@ pub fn url_problem(url: &str) -> Option<String> {
         None => ("", rest),
     };
     if let Some(c) = userinfo.chars().find(|c| matches!(c, '/' | '?' | '#')) {
-        let part = if userinfo.contains(':') && userinfo.find(c) > userinfo.find(':') {
-            "password"
-        } else {
-            "user name"
-        };
+        // Either the password holds `c`, or the path or query holds an `@`:
+        // the drivers read the second, and either way one escape fixes it.
         return Some(format!(
-            "the {part} in `{shown}` holds `{c}`, which ends the host part of a URL\nhint: percent-encode it as `%{:02X}`",
+            "`{shown}` has an `@` after a `{c}`, which ends the host part of a URL\nhint: percent-encode the `{c}` as `%{:02X}` if it is in the password, or the `@` as `%40` if it is in the path or query",
             c as u32
         ));
     }
@@ -200,8 +197,9 @@ mod tests {
         for (bad, says) in [
             (
                 "postgres://u:a/b@h/db",
-                "password in `postgres://u:***@h/db` holds `/`",
+                "`postgres://u:***@h/db` has an `@` after a `/`",
             ),
+            ("postgres://h/db?application_name=a@b", "the `@` as `%40`"),
             ("postgres://u:a?b@h/db", "%3F"),
             ("postgres://u:a#b@h/db", "%23"),
             ("postgres://u@h:99999/db", "port `99999`"),
