@@ -477,4 +477,58 @@ mod tests {
         assert!(e.contains("json column or an array column"), "{e}");
         assert!(v("arr", arr, Dialect::Sqlite).is_err());
     }
+
+    #[test]
+    fn values_must_be_of_their_columns_kind() {
+        // (column type, TOML value, a piece of the error or `None`)
+        for (ty, value, expect) in [
+            (
+                "boolean",
+                r#""yes""#,
+                Some("the string \"yes\" does not fit `boolean`"),
+            ),
+            ("boolean", "1", Some("write `true` or `false`")),
+            ("boolean", "false", None),
+            (
+                "varchar(5)",
+                "7",
+                Some("the integer `7` does not fit `varchar(5)`"),
+            ),
+            (
+                "varchar(5)",
+                r#""abcdef""#,
+                Some("6 characters long and `varchar(5)` holds 5"),
+            ),
+            ("varchar(5)", r#""abcdé""#, None),
+            ("text", "true", Some("write a string")),
+            ("smallint", "40000", Some("out of the range of `smallint`")),
+            ("integer", r#""5""#, Some("write an integer")),
+            ("integer", "1.5", Some("write an integer")),
+            ("bigint", "9000000000", None),
+            ("integer", "9000000000", Some("out of the range")),
+            ("decimal(5,2)", r#""12.50""#, None),
+            ("decimal(5,2)", r#""twelve""#, Some("write a number")),
+            ("double", "2", None),
+            ("uuid", r#""67e55044-10b1-426f-9247-bb680e5fe0c8""#, None),
+            ("uuid", r#""not-a-uuid""#, Some("write a UUID")),
+            ("json", r#""{\"a\": 1}""#, None),
+            ("json", r#""{oops""#, Some("is not JSON text")),
+            ("json", "3", None),
+            ("date", "2024-05-01", None),
+            ("date", "20240501", Some("write a TOML date-time")),
+            ("enum(mood)", r#""ok""#, None),
+            ("enum(mood)", "1", Some("write a string")),
+        ] {
+            let f = parse(&format!("[[t]]\nc = {value}\n")).unwrap();
+            let ty: ColumnType = ty.parse().unwrap();
+            let got = f.tables[0].rows[0].cells["c"]
+                .value
+                .to_value(&ty, Dialect::Sqlite);
+            match (expect, &got) {
+                (None, Ok(_)) => {}
+                (Some(e), Err(m)) if m.contains(e) => {}
+                _ => panic!("{ty} = {value}: expected {expect:?}, got {got:?}"),
+            }
+        }
+    }
 }

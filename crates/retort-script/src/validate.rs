@@ -140,7 +140,13 @@ fn default_problem(table: &str, column: &str, ty: &ColumnType, v: &Value) -> Opt
         ColumnType::Boolean => match v {
             Value::Bool(_) => true,
             Value::Int(i) => matches!(i, 0 | 1),
-            Value::String(s) => matches!(s.to_ascii_lowercase().as_str(), "true" | "false"),
+            // What every backend takes as a boolean's default.
+            Value::String(s) => {
+                matches!(
+                    s.to_ascii_lowercase().as_str(),
+                    "true" | "false" | "0" | "1"
+                )
+            }
             Value::Float(_) => false,
         },
         _ => true,
@@ -182,5 +188,112 @@ fn execute_problem(sql: &ExecuteSql) -> Option<Problem> {
             })
         }
         ExecuteSql::All(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One operation as TOML, and a piece of the problem (`None`: valid).
+    fn check(op: &str, expect: Option<&str>) {
+        let op: Operation = toml::from_str(op).unwrap();
+        let got = op_problem(&op).map(|p| p.message);
+        match (expect, &got) {
+            (None, None) => {}
+            (Some(e), Some(g)) if g.contains(e) => {}
+            _ => panic!("{op:?}: expected {expect:?}, got {got:?}"),
+        }
+    }
+
+    fn add(column: &str) -> String {
+        format!("op = \"add_column\"\ntable = \"t\"\ncolumn = {column}\n")
+    }
+
+    #[test]
+    fn types() {
+        check(
+            &add(r#"{ name = "c", type = "decimal(5,10)" }"#),
+            Some("scale (10) over its precision (5)"),
+        );
+        check(
+            &add(r#"{ name = "c", type = "decimal(0,0)" }"#),
+            Some("has no digits"),
+        );
+        check(&add(r#"{ name = "c", type = "decimal(10,10)" }"#), None);
+        check(
+            &add(r#"{ name = "c", type = "varchar(0)" }"#),
+            Some("a length of 0"),
+        );
+        check(
+            &add(r#"{ name = "c", type = "char(0)" }"#),
+            Some("a length of 0"),
+        );
+        check(&add(r#"{ name = "c", type = "varchar(1)" }"#), None);
+        check(
+            &add(r#"{ name = "c", type = "varchar(0)[]" }"#),
+            Some("a length of 0"),
+        );
+    }
+
+    #[test]
+    fn defaults() {
+        for (ty, default, ok) in [
+            ("integer", r#""abc""#, false),
+            ("integer", r#""12""#, true),
+            ("integer", "12", true),
+            ("integer", "1.5", false),
+            ("integer", "true", false),
+            ("bigint", "2.0", true),
+            ("decimal(5,2)", r#""1.25""#, true),
+            ("decimal(5,2)", r#""x""#, false),
+            ("double", "true", false),
+            ("boolean", "true", true),
+            ("boolean", "1", true),
+            ("boolean", "2", false),
+            ("boolean", r#""yes""#, false),
+            ("boolean", r#""0""#, true),
+            ("text", "5", true),
+        ] {
+            let op = add(&format!(
+                r#"{{ name = "c", type = "{ty}", default = {default} }}"#
+            ));
+            check(&op, (!ok).then_some("is not a value of type"));
+        }
+        check(
+            "op = \"alter_column\"\ntable = \"t\"\ncolumn = \"c\"\ntype = \"integer\"\ndefault = \"x\"\n",
+            Some("default \"x\""),
+        );
+    }
+
+    #[test]
+    fn empty_sql_and_checks() {
+        check("op = \"execute\"\nsql = \"\"\n", Some("has no SQL"));
+        check("op = \"execute\"\nsql = \" ; \"\n", Some("has no SQL"));
+        check("op = \"execute\"\nsql = \"SELECT 1\"\n", None);
+        check(
+            "op = \"execute\"\nsql = { sqlite = \"\" }\n",
+            Some("empty `sqlite` text"),
+        );
+        check(
+            "op = \"execute\"\nsql = { postgres = \"SELECT 1\" }\n",
+            None,
+        );
+        check(
+            "op = \"add_check\"\ntable = \"t\"\nname = \"ck\"\nexpr = \" \"\n",
+            Some("empty expression"),
+        );
+        check(
+            "op = \"add_check\"\ntable = \"t\"\nname = \"ck\"\nexpr = \"a > 0\"\n",
+            None,
+        );
+        check(
+            "op = \"create_table\"\ntable = \"t\"\ncolumns = []\nchecks = [{ name = \"ck\", expr = \"\" }]\n",
+            Some("check `ck` on `t` has an empty expression"),
+        );
+        check(
+            "op = \"create_enum\"\nname = \"e\"\nvalues = [\"a\", \"\"]\n",
+            Some("empty value"),
+        );
     }
 }
