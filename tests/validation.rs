@@ -32,16 +32,20 @@ fn invalid_ops() -> Vec<(&'static str, usize, &'static str)> {
             12,
             "a length of 0",
         ),
-        ("op = \"execute\"\nsql = \"\"\n", 11, "`execute` has no SQL"),
+        (
+            "op = \"execute\"\nsql = \"\"\n",
+            11,
+            "there is no SQL to run (upgrade step 2, `execute`)",
+        ),
         (
             "op = \"execute\"\nsql = \"  ;\"\n",
             11,
-            "`execute` has no SQL",
+            "there is no SQL to run (upgrade step 2, `execute`)",
         ),
         (
             "op = \"execute\"\nsql = { postgres = \"SELECT 1\", mysql = \"\" }\n",
             11,
-            "empty `mysql` text",
+            "the `mysql` text is empty",
         ),
         (
             "op = \"add_check\"\ntable = \"t\"\nname = \"ck_t\"\nexpr = \"\"\n",

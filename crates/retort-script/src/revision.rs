@@ -166,9 +166,15 @@ impl Revision {
         };
         let (upgrade_lines, downgrade_lines) =
             op_lines(src, raw.upgrade.len(), raw.downgrade.len());
-        for (ops, lines, regions) in [
-            (&raw.upgrade, &upgrade_lines, op_regions(src, "[[upgrade]]")),
+        for (direction, ops, lines, regions) in [
             (
+                "upgrade",
+                &raw.upgrade,
+                &upgrade_lines,
+                op_regions(src, "[[upgrade]]"),
+            ),
+            (
+                "downgrade",
                 &raw.downgrade,
                 &downgrade_lines,
                 op_regions(src, "[[downgrade]]"),
@@ -192,7 +198,19 @@ impl Revision {
                     path: path.to_owned(),
                     line,
                     column: 1,
-                    message: format!("`{}`: {}", op.kind(), p.message),
+                    message: match p.message.split_once("\nhint: ") {
+                        Some((m, hint)) => format!(
+                            "{m} ({direction} step {}, `{}`)\nhint: {hint}",
+                            i + 1,
+                            op.kind()
+                        ),
+                        None => format!(
+                            "{} ({direction} step {}, `{}`)",
+                            p.message,
+                            i + 1,
+                            op.kind()
+                        ),
+                    },
                 });
             }
         }

@@ -164,7 +164,7 @@ fn execute_problem(sql: &ExecuteSql) -> Option<Problem> {
     match sql {
         ExecuteSql::All(s) if empty(s) => problem(
             "sql",
-            "`execute` has no SQL\nhint: write the statement in `sql`, or remove the step"
+            "there is no SQL to run\nhint: write the statement in `sql`, or remove the step"
                 .to_owned(),
         ),
         ExecuteSql::PerDialect(p) => {
@@ -178,13 +178,13 @@ fn execute_problem(sql: &ExecuteSql) -> Option<Problem> {
                 return problem(
                     "sql",
                     format!(
-                        "`execute` has an empty `{name}` text\nhint: write the statement, or leave `{name}` out"
+                        "the `{name}` text is empty\nhint: write the statement, or leave `{name}` out"
                     ),
                 );
             }
             texts.iter().all(|(_, t)| t.is_none()).then(|| Problem {
                 key: "sql",
-                message: "`execute` has no SQL for any dialect\nhint: give `sql` a text, or a table with `postgres`, `mysql`, `sqlite` or `default`".to_owned(),
+                message: "there is no SQL for any dialect\nhint: give `sql` a text, or a table with `postgres`, `mysql`, `sqlite` or `default`".to_owned(),
             })
         }
         ExecuteSql::All(_) => None,
@@ -268,12 +268,12 @@ mod tests {
 
     #[test]
     fn empty_sql_and_checks() {
-        check("op = \"execute\"\nsql = \"\"\n", Some("has no SQL"));
-        check("op = \"execute\"\nsql = \" ; \"\n", Some("has no SQL"));
+        check("op = \"execute\"\nsql = \"\"\n", Some("no SQL to run"));
+        check("op = \"execute\"\nsql = \" ; \"\n", Some("no SQL to run"));
         check("op = \"execute\"\nsql = \"SELECT 1\"\n", None);
         check(
             "op = \"execute\"\nsql = { sqlite = \"\" }\n",
-            Some("empty `sqlite` text"),
+            Some("the `sqlite` text is empty"),
         );
         check(
             "op = \"execute\"\nsql = { postgres = \"SELECT 1\" }\n",
