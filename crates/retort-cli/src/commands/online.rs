@@ -162,7 +162,7 @@ pub fn rollback(
         // The log has no batch to undo: revisions stamped, or applied by
         // another tool, are undone with `downgrade`.
         MigrateError::Refused(m) if m.starts_with("nothing to roll back") => CliError::user(m)
-            .hint("`rollback` undoes the batches retort's log recorded; `retort downgrade -1` steps back from the current revision whatever applied it"),
+            .hint("`rollback` undoes the batches retort's log recorded; for revisions stamped or applied by another tool, `retort downgrade -1` steps back from the current revision"),
         e => run_error(e, url),
     })?;
     summarize(&report);
