@@ -174,3 +174,51 @@ fn init_refuses_to_overwrite() {
     let e = fails(p.path(), &["init"], 2);
     assert!(e.contains("already exists"), "{e}");
 }
+
+/// `history -r -N:`, the example of `history --help`, in each spelling.
+#[test]
+fn history_ranges_count_down_from_the_head() {
+    let p = project();
+    let d = p.path();
+    for (i, id) in [
+        "aaaaaaaaaaaa",
+        "bbbbbbbbbbbb",
+        "cccccccccccc",
+        "dddddddddddd",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ok(d, &["revision", "-m", &format!("r{i}"), "--rev-id", id]);
+    }
+    assert!(ok(d, &["history", "--help"]).contains("`-3:`"));
+    for args in [
+        &["history", "-r", "-2:"][..],
+        &["history", "-r=-2:"],
+        &["history", "-r-2:"],
+        &["history", "--rev-range", "-2:"],
+        &["history", "-r", "-2:head"],
+    ] {
+        let shown = ok(d, args);
+        let ids: Vec<&str> = shown
+            .lines()
+            .map(|l| {
+                l.split(" -> ")
+                    .nth(1)
+                    .unwrap()
+                    .split([' ', ','])
+                    .next()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(
+            ids,
+            ["dddddddddddd", "cccccccccccc", "bbbbbbbbbbbb"],
+            "{args:?}\n{shown}"
+        );
+    }
+    let upto = ok(d, &["history", "-r", ":-3"]);
+    assert_eq!(upto.lines().count(), 1, "{upto}");
+    let e = fails(d, &["history", "-r", "-9:"], 2);
+    assert!(e.contains("-9"), "{e}");
+}

@@ -314,3 +314,106 @@ async fn arrays_on_postgres() {
     );
     db.drop().await;
 }
+
+const TYPED: &str = r#"revision = "b00000000001"
+message = "typed columns"
+
+[[upgrade]]
+op = "create_enum"
+name = "mood"
+values = ["ok", "sad"]
+
+[[upgrade]]
+op = "create_table"
+table = "flags"
+columns = [
+  { name = "id", type = "integer", primary_key = true },
+  { name = "active", type = "boolean" },
+  { name = "label", type = "varchar(5)", nullable = true },
+  { name = "mood", type = "enum(mood)", nullable = true },
+  { name = "n", type = "smallint", nullable = true },
+]
+
+[[downgrade]]
+op = "drop_table"
+table = "flags"
+
+[[downgrade]]
+op = "drop_enum"
+name = "mood"
+"#;
+
+const BAD_FLAGS: &str = r#"[[flags]]
+id = 1
+active = "yes"
+label = 7
+mood = "happy"
+
+[[flags]]
+id = 2
+active = true
+label = "too long"
+n = 70000
+"#;
+
+/// Every value is checked against its column's type (and an enum's values)
+/// before anything runs, and every problem of the file is reported at once.
+async fn seed_values_fit_their_columns(dialect: Dialect) {
+    let db = test_db!(dialect, "seed_types");
+    let p = project();
+    let d = p.path();
+    write_revision(d, "b1.toml", TYPED);
+    write_seed(d, "01_flags.toml", BAD_FLAGS);
+    let url = db.url.clone();
+    ok(d, &with_url(&url, &["upgrade", "head"]));
+    let name = dialect.name();
+    for args in [
+        with_url(&url, &["seed"]),
+        vec!["seed", "--sql", "--dialect", name],
+        with_url(&url, &["fresh", "--force", "--seed"]),
+    ] {
+        let e = fails(d, &args, 2);
+        for needle in [
+            "5 problems in the seed files; nothing ran",
+            "01_flags.toml:3: column `flags.active`: the string \"yes\" does not fit `boolean`",
+            "01_flags.toml:4: column `flags.label`: the integer `7` does not fit `varchar(5)`",
+            "01_flags.toml:5: column `flags.mood`: \"happy\" is not a value of enum `mood` (its values: ok, sad)",
+            "01_flags.toml:10: column `flags.label`: the string is 8 characters long and `varchar(5)` holds 5",
+            "01_flags.toml:11: column `flags.n`: 70000 is out of the range of `smallint`",
+            "\nhint: ",
+        ] {
+            assert!(
+                e.contains(needle),
+                "{name} {args:?}: `{needle}` missing from\n{e}"
+            );
+        }
+        assert_eq!(rows(&db, "SELECT COUNT(*) FROM flags").await, [["0"]]);
+    }
+    write_seed(
+        d,
+        "01_flags.toml",
+        "[[flags]]\nid = 1\nactive = true\nlabel = \"seven\"\nmood = \"sad\"\nn = 7\n",
+    );
+    ok(d, &with_url(&url, &["seed"]));
+    let got = rows(&db, "SELECT id, label, mood, n FROM flags").await;
+    assert_eq!(got, [["1", "seven", "sad", "7"]]);
+    // SQLite stored `"yes"` as text before; a boolean is 1 on every backend.
+    let active = rows(&db, "SELECT CASE WHEN active THEN 1 ELSE 0 END FROM flags").await;
+    assert_eq!(active, [["1"]]);
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn seed_values_fit_their_columns_postgres() {
+    seed_values_fit_their_columns(Dialect::Postgres).await;
+}
+
+#[tokio::test]
+async fn seed_values_fit_their_columns_mysql() {
+    seed_values_fit_their_columns(Dialect::Mysql).await;
+}
+
+#[tokio::test]
+async fn seed_values_fit_their_columns_sqlite() {
+    seed_values_fit_their_columns(Dialect::Sqlite).await;
+}

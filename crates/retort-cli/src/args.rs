@@ -132,8 +132,9 @@ pub enum Command {
     },
     /// List revisions, newest first.
     History {
-        /// A range `[start]:[end]`, e.g. `base:head` or `-3:`.
-        #[arg(short = 'r', long = "rev-range")]
+        /// A range `[start]:[end]`, both ends included, e.g. `base:head`,
+        /// `ae10:` or `-3:` (from three below the head up to it).
+        #[arg(short = 'r', long = "rev-range", allow_hyphen_values = true)]
         range: Option<String>,
         #[arg(short, long)]
         verbose: bool,

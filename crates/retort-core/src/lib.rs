@@ -27,5 +27,5 @@ pub use schema::{
     Check, Column, ColumnDefault, EnumType, FkAction, ForeignKey, Index, PrimaryKey, Schema, Table,
     Unique,
 };
-pub use url::redact_url;
+pub use url::{redact_url, url_problem};
 pub use value::Value;

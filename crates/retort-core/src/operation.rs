@@ -371,12 +371,49 @@ impl Operation {
             Operation::AlterColumn {
                 table,
                 column,
+                ty,
+                nullable,
+                default,
+                default_expr,
+                drop_default,
+                comment,
+                drop_comment,
                 new_name,
-                ..
-            } => match new_name {
-                Some(n) => format!("alter column `{table}.{column}` (rename to `{n}`)"),
-                None => format!("alter column `{table}.{column}`"),
-            },
+            } => {
+                // Every change the step makes, so `show` tells them apart.
+                let mut changes = Vec::new();
+                if let Some(ty) = ty {
+                    changes.push(format!("type {ty}"));
+                }
+                match nullable {
+                    Some(true) => changes.push("nullable".to_owned()),
+                    Some(false) => changes.push("not null".to_owned()),
+                    None => {}
+                }
+                if let Some(v) = default {
+                    changes.push(format!("default {v}"));
+                }
+                if let Some(e) = default_expr {
+                    changes.push(format!("default {e}"));
+                }
+                if *drop_default {
+                    changes.push("no default".to_owned());
+                }
+                if comment.is_some() {
+                    changes.push("comment".to_owned());
+                }
+                if *drop_comment {
+                    changes.push("no comment".to_owned());
+                }
+                if let Some(n) = new_name {
+                    changes.push(format!("rename to `{n}`"));
+                }
+                if changes.is_empty() {
+                    format!("alter column `{table}.{column}`")
+                } else {
+                    format!("alter column `{table}.{column}` ({})", changes.join(", "))
+                }
+            }
             Operation::AlterPrimaryKey { table, columns } if columns.is_empty() => {
                 format!("drop the primary key of `{table}`")
             }

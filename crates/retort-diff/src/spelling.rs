@@ -27,6 +27,26 @@ impl Diff {
     pub fn respell(&mut self, from: &Schema, from_raw: &Schema, to: &Schema, to_raw: &Schema) {
         respell_ops(&mut self.upgrade, (from, from_raw), (to, to_raw));
         respell_ops(&mut self.downgrade, (to, to_raw), (from, from_raw));
+        // The change list names enum types as the file does, once each.
+        let mut names = enum_names(to, to_raw);
+        for (k, v) in enum_names(from, from_raw) {
+            names.entry(k).or_insert(v);
+        }
+        names.retain(|k, v| k != v);
+        if names.is_empty() {
+            return;
+        }
+        for c in &mut self.changes {
+            for (mapped, raw) in &names {
+                c.description = c
+                    .description
+                    .replace(&format!("`{mapped}`"), &format!("`{raw}`"))
+                    .replace(&format!("enum({mapped})"), &format!("enum({raw})"));
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        self.changes
+            .retain(|c| c.table.is_some() || seen.insert((c.kind, c.description.clone())));
     }
 }
 

@@ -10,9 +10,11 @@ pub enum MigrateError {
     #[error(transparent)]
     Script(#[from] ScriptError),
     #[error(
-        "revision `{revision}` cannot be rendered ({direction} step {index}, `{op}`): {source}"
+        "{location}: revision `{revision}` cannot be rendered ({direction} step {index}, `{op}`): {source}"
     )]
     Render {
+        /// `path:line` of the operation.
+        location: String,
         revision: String,
         direction: &'static str,
         index: usize,
@@ -21,9 +23,11 @@ pub enum MigrateError {
         source: Box<RenderError>,
     },
     #[error(
-        "revision `{revision}` does not apply to the schema its ancestors build ({direction} step {index}, `{op}`): {source}"
+        "{location}: revision `{revision}` does not apply to the schema its ancestors build ({direction} step {index}, `{op}`): {source}"
     )]
     Replay {
+        /// `path:line` of the operation.
+        location: String,
         revision: String,
         direction: &'static str,
         index: usize,
@@ -31,10 +35,30 @@ pub enum MigrateError {
         #[source]
         source: Box<ReplayError>,
     },
-    #[error("revision `{revision}` cannot be downgraded: it is irreversible{}\nhint: stop at a later revision, or `stamp` past it once you have undone it by hand", .reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default())]
+    #[error("{location}: revision `{revision}` cannot be {}: its {direction} list has an `irreversible` step{}\nhint: {}", if *.direction == "upgrade" { "upgraded" } else { "downgraded" }, .reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default(), if *.direction == "upgrade" { "`irreversible` belongs in the downgrade list; remove it from the upgrade list" } else { "stop at a later revision, or `stamp` past it once you have undone it by hand" })]
     Irreversible {
+        /// `path:line` of the step.
+        location: String,
+        /// `upgrade` or `downgrade`: the list that holds the step.
+        direction: &'static str,
         revision: String,
         reason: Option<String>,
+    },
+    #[error("{0}")]
+    IdentifierTooLong(Box<LongIdentifier>),
+    /// An operation that the dialect (or the schema before it) cannot take.
+    #[error(
+        "{location}: revision `{revision}` cannot run on {dialect} ({direction} step {index}, `{op}`): {message}"
+    )]
+    BadOperation {
+        /// `path:line` of the operation.
+        location: String,
+        revision: String,
+        dialect: retort_core::Dialect,
+        direction: &'static str,
+        index: usize,
+        op: &'static str,
+        message: String,
     },
     #[error("unknown revision `{0}`")]
     UnknownRevision(String),
@@ -88,6 +112,8 @@ pub enum MigrateError {
         message: String,
         hint: Option<String>,
     },
+    #[error("{} problems in the seed files; nothing ran:{}\nhint: fix each line above, then run the command again", .problems.len(), .problems.iter().map(|p| format!("\n  {p}")).collect::<String>())]
+    BadSeeds { problems: Vec<SeedProblem> },
     #[error("seeding `{table}` from {}:{line} failed: {message}\nnothing was kept: the seed ran in one transaction, which was rolled back", path.display())]
     SeedFailed {
         path: std::path::PathBuf,
@@ -95,6 +121,47 @@ pub enum MigrateError {
         table: String,
         message: String,
     },
+}
+
+/// A name over the dialect's identifier limit, and the operation that brings it.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "{location}: {what} `{identifier}` is {length} {unit} long; {dialect} allows {limit} ({direction} step {index}, `{op}`)\nhint: choose a name of at most {limit} {unit}"
+)]
+pub struct LongIdentifier {
+    /// `path:line` of the operation.
+    pub location: String,
+    pub direction: &'static str,
+    /// 1-based step of the operation in its list.
+    pub index: usize,
+    pub op: &'static str,
+    /// `table`, `column`, `index`, ...
+    pub what: &'static str,
+    pub identifier: String,
+    pub length: usize,
+    /// `bytes` (PostgreSQL) or `characters` (MySQL).
+    pub unit: &'static str,
+    pub dialect: retort_core::Dialect,
+    pub limit: usize,
+}
+
+/// One problem of a seed file, with its line.
+#[derive(Debug, Clone)]
+pub struct SeedProblem {
+    pub path: std::path::PathBuf,
+    pub line: usize,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl std::fmt::Display for SeedProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.path.display(), self.line, self.message)?;
+        if let Some(h) = &self.hint {
+            write!(f, " ({h})")?;
+        }
+        Ok(())
+    }
 }
 
 /// Which statement of which revision failed, and why.

@@ -19,7 +19,7 @@ mod state;
 
 pub use baseline::{BASELINE, REPLACED};
 pub use connection::Database;
-pub use error::{MigrateError, StepFailure};
+pub use error::{LongIdentifier, MigrateError, SeedProblem, StepFailure};
 pub use plan::{PlanOptions, SqlPlan, SqlStep, build_plan, schema_at, stamp_plan};
 pub use runner::{Migrator, Progress, RevisionStatus, RunReport, Settings, StepReport};
 pub use seed::{SeedPlan, SeedStatement, SeededTable, seed_plan};

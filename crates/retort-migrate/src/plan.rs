@@ -1,10 +1,11 @@
-use retort_core::{Dialect, Operation, Schema, apply};
-use retort_script::{Direction, Plan, Script, VersionChange};
+use retort_core::{ColumnType, Dialect, Operation, Schema, apply};
+use retort_script::{Direction, Plan, Revision, Script, VersionChange};
 use retort_sql::{
     Sql, render_applied, version_delete, version_insert, version_table_create, version_update,
 };
 
 use crate::MigrateError;
+use crate::error::LongIdentifier;
 
 /// Settings that shape a plan.
 #[derive(Debug, Clone)]
@@ -58,27 +59,191 @@ pub fn schema_at(script: &Script, heads: &[String]) -> Result<Schema, MigrateErr
         .into_iter()
         .filter(|r| needed.contains(r.id.as_str()))
     {
-        replay(&mut schema, &rev.id, "upgrade", &rev.upgrade)?;
+        for (i, op) in rev.upgrade.iter().enumerate() {
+            replay(&mut schema, rev, Direction::Up, i, op)?;
+        }
     }
     Ok(schema)
 }
 
+fn direction_name(direction: Direction) -> &'static str {
+    match direction {
+        Direction::Up => "upgrade",
+        Direction::Down => "downgrade",
+    }
+}
+
+/// Replays the `index`-th (0-based) operation of `rev`'s list; an error names
+/// the file and line of the operation and its 1-based step number.
 fn replay(
     schema: &mut Schema,
-    revision: &str,
-    direction: &'static str,
-    ops: &[Operation],
+    rev: &Revision,
+    direction: Direction,
+    index: usize,
+    op: &Operation,
 ) -> Result<(), MigrateError> {
-    for (i, op) in ops.iter().enumerate() {
-        apply(schema, op).map_err(|source| MigrateError::Replay {
-            revision: revision.to_owned(),
-            direction,
-            index: i + 1,
-            op: op.kind(),
-            source: Box::new(source),
-        })?;
+    apply(schema, op).map_err(|source| MigrateError::Replay {
+        location: rev.op_location(direction == Direction::Up, index),
+        revision: rev.id.clone(),
+        direction: direction_name(direction),
+        index: index + 1,
+        op: op.kind(),
+        source: Box::new(source),
+    })
+}
+
+/// The longest identifier `dialect` keeps, and what it counts: PostgreSQL
+/// truncates names over 63 bytes (silently), MySQL refuses names over 64
+/// characters; SQLite has no limit.
+pub fn identifier_limit(dialect: Dialect) -> Option<(usize, &'static str)> {
+    match dialect {
+        Dialect::Postgres => Some((63, "bytes")),
+        Dialect::Mysql => Some((64, "characters")),
+        Dialect::Sqlite => None,
+    }
+}
+
+/// The largest `decimal(P,S)` the dialect stores: PostgreSQL `numeric` up
+/// to 1000 digits, MySQL `DECIMAL(65,30)`; SQLite has no limit.
+fn decimal_limit(dialect: Dialect) -> Option<(u32, u32)> {
+    match dialect {
+        Dialect::Postgres => Some((1000, 1000)),
+        Dialect::Mysql => Some((65, 30)),
+        Dialect::Sqlite => None,
+    }
+}
+
+/// Refuses what the dialect, or the schema before the operation, cannot
+/// take although the file itself is valid: a decimal over the dialect's
+/// precision, a default that `alter_column` sets alone and that the
+/// column's type (from `before`) cannot hold.
+fn check_operation(
+    before: &Schema,
+    rev: &Revision,
+    direction: Direction,
+    index: usize,
+    op: &Operation,
+    dialect: Dialect,
+) -> Result<(), MigrateError> {
+    let fail = |message: String| MigrateError::BadOperation {
+        location: rev.op_location(direction == Direction::Up, index),
+        revision: rev.id.clone(),
+        dialect,
+        direction: direction_name(direction),
+        index: index + 1,
+        op: op.kind(),
+        message,
+    };
+    let mut types: Vec<(&str, &str, &ColumnType)> = Vec::new();
+    match op {
+        Operation::CreateTable { table, columns, .. } => {
+            types.extend(
+                columns
+                    .iter()
+                    .map(|c| (table.as_str(), c.name.as_str(), &c.ty)),
+            );
+        }
+        Operation::AddColumn { table, column } => types.push((table, &column.name, &column.ty)),
+        Operation::AlterColumn {
+            table,
+            column,
+            ty,
+            default,
+            ..
+        } => {
+            if let Some(ty) = ty {
+                types.push((table, column, ty));
+            } else if let Some(v) = default
+                && let Some(c) = before.table(table).and_then(|t| t.column(column))
+                && let Some(m) = retort_script::default_problem_for(table, column, &c.ty, v)
+            {
+                return Err(fail(m));
+            }
+        }
+        _ => {}
+    }
+    if let Some((max_p, max_s)) = decimal_limit(dialect) {
+        for (table, column, ty) in types {
+            if let ColumnType::Decimal(Some((p, s))) = ty
+                && (*p > max_p || *s > max_s)
+            {
+                return Err(fail(format!(
+                    "column `{table}.{column}`: `decimal({p},{s})` is over {dialect}'s largest decimal (precision {max_p}, scale {max_s})\nhint: lower the precision or scale, or store it as `text`"
+                )));
+            }
+        }
     }
     Ok(())
+}
+
+/// Refuses an identifier that the operation at `index` of `rev` brings into
+/// `after` (the schema after it) and that is over the dialect's limit.
+fn check_identifiers(
+    after: &Schema,
+    rev: &Revision,
+    direction: Direction,
+    index: usize,
+    op: &Operation,
+    dialect: Dialect,
+) -> Result<(), MigrateError> {
+    let Some((limit, unit)) = identifier_limit(dialect) else {
+        return Ok(());
+    };
+    let length = |name: &str| match dialect {
+        Dialect::Postgres => name.len(),
+        _ => name.chars().count(),
+    };
+    let mut names: Vec<(&'static str, &str)> = Vec::new();
+    match op {
+        Operation::CreateEnum { name, .. } | Operation::AlterEnum { name, .. }
+            if dialect == Dialect::Postgres =>
+        {
+            names.push(("enum type", name));
+        }
+        _ => {}
+    }
+    let table = match op {
+        Operation::RenameTable { new_name, .. } => Some(new_name.as_str()),
+        other => other.table(),
+    };
+    if let Some(t) = table.and_then(|t| after.table(t)) {
+        names.push(("table", &t.name));
+        names.extend(t.columns.iter().map(|c| ("column", c.name.as_str())));
+        names.extend(t.indexes.iter().map(|i| ("index", i.name.as_str())));
+        names.extend(
+            t.uniques
+                .iter()
+                .map(|u| ("unique constraint", u.name.as_str())),
+        );
+        names.extend(
+            t.foreign_keys
+                .iter()
+                .map(|f| ("foreign key", f.name.as_str())),
+        );
+        names.extend(
+            t.checks
+                .iter()
+                .map(|c| ("check constraint", c.name.as_str())),
+        );
+        if let Some(pk) = t.primary_key.as_ref().and_then(|p| p.name.as_deref()) {
+            names.push(("primary key", pk));
+        }
+    }
+    match names.into_iter().find(|(_, n)| length(n) > limit) {
+        None => Ok(()),
+        Some((what, name)) => Err(MigrateError::IdentifierTooLong(Box::new(LongIdentifier {
+            location: rev.op_location(direction == Direction::Up, index),
+            direction: direction_name(direction),
+            index: index + 1,
+            op: op.kind(),
+            what,
+            identifier: name.to_owned(),
+            length: length(name),
+            unit,
+            dialect,
+            limit,
+        }))),
+    }
 }
 
 /// Renders every step of `plan` for the dialect, from the schema the
@@ -97,25 +262,31 @@ pub fn build_plan(
         let rev = script
             .get(&step.revision)
             .ok_or_else(|| MigrateError::UnknownRevision(step.revision.clone()))?;
-        let (ops, direction) = match step.direction {
-            Direction::Up => (&rev.upgrade, "upgrade"),
-            Direction::Down => (&rev.downgrade, "downgrade"),
+        let ops = match step.direction {
+            Direction::Up => &rev.upgrade,
+            Direction::Down => &rev.downgrade,
         };
+        let direction = step.direction;
         let mut statements = Vec::new();
         let mut rebuilds_table = false;
         for (i, op) in ops.iter().enumerate() {
             if let Operation::Irreversible { reason } = op {
                 return Err(MigrateError::Irreversible {
+                    location: rev.op_location(direction == Direction::Up, i),
+                    direction: direction_name(direction),
                     revision: rev.id.clone(),
                     reason: reason.clone(),
                 });
             }
-            replay(&mut next, &rev.id, direction, std::slice::from_ref(op))?;
+            replay(&mut next, rev, direction, i, op)?;
+            check_operation(&schema, rev, direction, i, op, options.dialect)?;
+            check_identifiers(&next, rev, direction, i, op, options.dialect)?;
             let rendered =
                 render_applied(op, &schema, &next, options.dialect).map_err(|source| {
                     MigrateError::Render {
+                        location: rev.op_location(direction == Direction::Up, i),
                         revision: rev.id.clone(),
-                        direction,
+                        direction: direction_name(direction),
                         index: i + 1,
                         op: op.kind(),
                         source: Box::new(source),
@@ -123,7 +294,7 @@ pub fn build_plan(
                 })?;
             rebuilds_table |= rendered.rebuilds_table;
             statements.extend(rendered.statements);
-            replay(&mut schema, &rev.id, direction, std::slice::from_ref(op))?;
+            replay(&mut schema, rev, direction, i, op)?;
         }
         let label = match step.direction {
             Direction::Up if rev.down_revisions.is_empty() => format!(" -> {}", rev.id),

@@ -11,11 +11,12 @@
 use std::fmt::Write;
 use std::path::PathBuf;
 
-use retort_core::{Dialect, Row, Schema};
+use retort_core::{ColumnType, Dialect, Row, Schema, Value};
 use retort_script::SeedFile;
 use retort_sql::{Sql, insert_rows, sync_sequence};
 
 use crate::MigrateError;
+use crate::error::SeedProblem;
 
 /// The statements of a seed run, each with the seed table it comes from.
 #[derive(Debug, Clone)]
@@ -56,16 +57,20 @@ pub fn seed_plan(
         statements: Vec::new(),
         tables: Vec::new(),
     };
+    // Every problem of every file, so that one run shows them all.
+    let mut problems: Vec<SeedProblem> = Vec::new();
     for file in seeds {
-        let bad = |line: usize, message: String, hint: Option<String>| MigrateError::BadSeed {
-            path: file.path.clone(),
-            line,
-            message,
-            hint,
+        let mut bad = |line: usize, message: String, hint: Option<String>| {
+            problems.push(SeedProblem {
+                path: file.path.clone(),
+                line,
+                message,
+                hint,
+            });
         };
         for seed in &file.tables {
             let Some(table) = schema.tables.get(&seed.table) else {
-                return Err(bad(
+                bad(
                     seed.line,
                     format!("there is no table `{}` at {at}", seed.table),
                     Some(if schema.tables.is_empty() {
@@ -76,14 +81,16 @@ pub fn seed_plan(
                             schema.tables.keys().cloned().collect::<Vec<_>>().join(", ")
                         )
                     }),
-                ));
+                );
+                continue;
             };
             let mut rows = Vec::with_capacity(seed.rows.len());
+            let mut table_ok = true;
             for row in &seed.rows {
                 let mut out = Row::default();
                 for (name, cell) in &row.cells {
                     let Some(column) = table.columns.iter().find(|c| &c.name == name) else {
-                        return Err(bad(
+                        bad(
                             cell.line,
                             format!("table `{}` has no column `{name}`", seed.table),
                             Some(format!(
@@ -95,15 +102,37 @@ pub fn seed_plan(
                                     .collect::<Vec<_>>()
                                     .join(", ")
                             )),
-                        ));
+                        );
+                        table_ok = false;
+                        continue;
                     };
-                    let value = cell.value.to_value(&column.ty, dialect).map_err(|m| {
+                    let value = match cell.value.to_value(&column.ty, dialect) {
+                        Ok(v) => v,
+                        Err(m) => {
+                            bad(
+                                cell.line,
+                                format!("column `{}.{name}`: {m}", seed.table),
+                                None,
+                            );
+                            table_ok = false;
+                            continue;
+                        }
+                    };
+                    if let (ColumnType::Enum(e), Value::String(v)) = (&column.ty, &value)
+                        && let Some(ty) = schema.enums.get(e)
+                        && !ty.values.contains(v)
+                    {
                         bad(
                             cell.line,
-                            format!("column `{}.{name}`: {m}", seed.table),
-                            None,
-                        )
-                    })?;
+                            format!(
+                                "column `{}.{name}`: {v:?} is not a value of enum `{e}`",
+                                seed.table
+                            ),
+                            Some(format!("its values: {}", ty.values.join(", "))),
+                        );
+                        table_ok = false;
+                        continue;
+                    }
                     out.insert(name.clone(), value);
                 }
                 rows.push(out);
@@ -126,7 +155,7 @@ pub fn seed_plan(
                         .zip(&values)
                         .map(|(k, v)| format!("{k} = {v}"))
                         .collect();
-                    return Err(bad(
+                    bad(
                         seed_row.line,
                         format!(
                             "a second `{}` row with {} (the first is on line {first})",
@@ -134,11 +163,20 @@ pub fn seed_plan(
                             shown.join(", ")
                         ),
                         None,
-                    ));
+                    );
+                    table_ok = false;
                 }
             }
-            let sqls = insert_rows(dialect, &seed.table, &rows, Some(&key))
-                .map_err(|m| bad(seed.line, m, None))?;
+            if !table_ok {
+                continue;
+            }
+            let sqls = match insert_rows(dialect, &seed.table, &rows, Some(&key)) {
+                Ok(sqls) => sqls,
+                Err(m) => {
+                    bad(seed.line, m, None);
+                    continue;
+                }
+            };
             plan.statements
                 .extend(sqls.into_iter().map(|sql| SeedStatement {
                     file: file.path.clone(),
@@ -168,7 +206,19 @@ pub fn seed_plan(
             });
         }
     }
-    Ok(plan)
+    match problems.len() {
+        0 => Ok(plan),
+        1 => {
+            let p = problems.remove(0);
+            Err(MigrateError::BadSeed {
+                path: p.path,
+                line: p.line,
+                message: p.message,
+                hint: p.hint,
+            })
+        }
+        _ => Err(MigrateError::BadSeeds { problems }),
+    }
 }
 
 impl SeedPlan {

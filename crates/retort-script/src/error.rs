@@ -10,7 +10,7 @@ pub enum ScriptError {
     #[error(transparent)]
     Io(#[from] std::io::Error),
 
-    #[error("no revision directory at `{}`\nhint: run `retort init` to create it", path.display())]
+    #[error("no revision directory at `{}`\nhint: create it with `mkdir -p {}`, or fix `script_location` in the config", path.display(), path.display())]
     MissingVersions { path: PathBuf },
 
     /// Unparseable TOML, an unknown op or field, a bad column type, a wrong value.

@@ -165,6 +165,8 @@ fn write_new(
         upgrade: new.upgrade,
         downgrade: new.downgrade,
         path: path.clone(),
+        upgrade_lines: Vec::new(),
+        downgrade_lines: Vec::new(),
     };
     // The graph with the new revision must still load.
     let mut all = script.revisions().to_vec();

@@ -4,6 +4,12 @@
 //! Alembic's version-table bookkeeping; and the seed files in
 //! `<script_location>/seeds/` ([`load_seeds`], [`SeedFile`]).
 //!
+//! Loading a revision also checks each operation for what some backend
+//! would refuse only at run time (a decimal's scale over its precision, a
+//! zero length, empty `execute` SQL or check expression, a default the
+//! column's type cannot hold), and keeps each operation's line for the
+//! errors of later stages.
+//!
 //! This crate reads and writes files only; it never talks to a database.
 
 mod error;
@@ -13,6 +19,7 @@ mod revision;
 mod script;
 mod seed;
 mod target;
+mod validate;
 mod write;
 
 pub use error::{ScriptError, TargetError};
@@ -26,4 +33,5 @@ pub use script::Script;
 pub use seed::{
     SeedCell, SeedFile, SeedRow, SeedTable, SeedValue, load_seeds, parse_seed, parse_seed_file,
 };
+pub use validate::default_problem_for;
 pub use write::render_revision;

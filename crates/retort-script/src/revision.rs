@@ -12,7 +12,10 @@ use crate::ScriptError;
 pub const MAX_REVISION_ID_LEN: usize = 32;
 
 /// One revision file: its place in the graph and both lists of operations.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Two revisions are equal when everything but the operations' line
+/// numbers is (a file rewritten with other spacing is the same revision).
+#[derive(Debug, Clone)]
 pub struct Revision {
     pub id: String,
     /// Empty for a base, one parent normally, several for a merge.
@@ -25,6 +28,26 @@ pub struct Revision {
     pub upgrade: Vec<Operation>,
     pub downgrade: Vec<Operation>,
     pub path: PathBuf,
+    /// The line of each `[[upgrade]]` table in the file (1-based), in the
+    /// order of `upgrade`; empty for a revision that was not read from text
+    /// or writes its operations inline.
+    pub upgrade_lines: Vec<usize>,
+    /// The same for `[[downgrade]]`.
+    pub downgrade_lines: Vec<usize>,
+}
+
+impl PartialEq for Revision {
+    fn eq(&self, o: &Self) -> bool {
+        self.id == o.id
+            && self.down_revisions == o.down_revisions
+            && self.message == o.message
+            && self.create_date == o.create_date
+            && self.branch_labels == o.branch_labels
+            && self.depends_on == o.depends_on
+            && self.upgrade == o.upgrade
+            && self.downgrade == o.downgrade
+            && self.path == o.path
+    }
 }
 
 /// Why a string cannot be a revision id, or `None` when it can.
@@ -71,6 +94,25 @@ impl Revision {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect()
+    }
+
+    /// The line of the `index`-th (0-based) operation of the upgrade (`up`)
+    /// or downgrade list, when the file has one table per operation.
+    pub fn op_line(&self, up: bool, index: usize) -> Option<usize> {
+        let lines = if up {
+            &self.upgrade_lines
+        } else {
+            &self.downgrade_lines
+        };
+        lines.get(index).copied()
+    }
+
+    /// `path:line` of an operation, or the path alone when its line is unknown.
+    pub fn op_location(&self, up: bool, index: usize) -> String {
+        match self.op_line(up, index) {
+            Some(line) => format!("{}:{line}", self.path.display()),
+            None => self.path.display().to_string(),
+        }
     }
 
     /// Whether this revision joins several parents.
@@ -122,6 +164,56 @@ impl Revision {
                 )
             })?),
         };
+        let (upgrade_lines, downgrade_lines) =
+            op_lines(src, raw.upgrade.len(), raw.downgrade.len());
+        for (direction, ops, lines, regions) in [
+            (
+                "upgrade",
+                &raw.upgrade,
+                &upgrade_lines,
+                op_regions(src, "[[upgrade]]"),
+            ),
+            (
+                "downgrade",
+                &raw.downgrade,
+                &downgrade_lines,
+                op_regions(src, "[[downgrade]]"),
+            ),
+        ] {
+            for (i, op) in ops.iter().enumerate() {
+                let Some(p) = crate::validate::op_problem(op) else {
+                    continue;
+                };
+                // The line of the key at fault inside the operation's table,
+                // else the table's header.
+                let line = regions
+                    .get(i)
+                    .filter(|_| !lines.is_empty())
+                    .and_then(|&(start, end)| {
+                        find_key(&src[start..end], p.key).map(|at| line_col(src, start + at).0)
+                    })
+                    .or_else(|| lines.get(i).copied())
+                    .unwrap_or(1);
+                return Err(ScriptError::Parse {
+                    path: path.to_owned(),
+                    line,
+                    column: 1,
+                    message: match p.message.split_once("\nhint: ") {
+                        Some((m, hint)) => format!(
+                            "{m} ({direction} step {}, `{}`)\nhint: {hint}",
+                            i + 1,
+                            op.kind()
+                        ),
+                        None => format!(
+                            "{} ({direction} step {}, `{}`)",
+                            p.message,
+                            i + 1,
+                            op.kind()
+                        ),
+                    },
+                });
+            }
+        }
         Ok(Revision {
             id: raw.revision.into_inner(),
             down_revisions: raw.down_revision.0,
@@ -132,6 +224,8 @@ impl Revision {
             upgrade: raw.upgrade,
             downgrade: raw.downgrade,
             path: path.to_owned(),
+            upgrade_lines,
+            downgrade_lines,
         })
     }
 }
@@ -252,6 +346,27 @@ fn refine_span(src: &str, span: Range<usize>, message: &str) -> Range<usize> {
 /// The byte ranges of the bodies of the `[[upgrade]]` and `[[downgrade]]`
 /// tables (after the header line, up to the next header).
 fn op_tables(src: &str) -> Vec<(usize, usize)> {
+    let mut out = op_regions(src, "[[upgrade]]");
+    out.extend(op_regions(src, "[[downgrade]]"));
+    out.sort_unstable();
+    out
+}
+
+/// The lines of the `[[upgrade]]` and `[[downgrade]]` headers, when there is
+/// one per operation (an inline `upgrade = [...]` gives no lines).
+fn op_lines(src: &str, ups: usize, downs: usize) -> (Vec<usize>, Vec<usize>) {
+    let lines = |header: &str, n: usize| {
+        let found: Vec<usize> = op_regions(src, header)
+            .iter()
+            .map(|&(start, _)| line_col(src, start).0 - 1)
+            .collect();
+        if found.len() == n { found } else { Vec::new() }
+    };
+    (lines("[[upgrade]]", ups), lines("[[downgrade]]", downs))
+}
+
+/// The byte ranges of the bodies of the tables with header `header`, in order.
+fn op_regions(src: &str, header: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut open: Option<usize> = None;
     let mut pos = 0;
@@ -262,7 +377,7 @@ fn op_tables(src: &str) -> Vec<(usize, usize)> {
                 out.push((start, pos));
             }
             let name = t.split('#').next().unwrap_or("").replace(' ', "");
-            if name == "[[upgrade]]" || name == "[[downgrade]]" {
+            if name == header {
                 open = Some(pos + line.len());
             }
         }

@@ -170,7 +170,23 @@ impl From<toml::Value> for SeedValue {
 impl SeedValue {
     /// The value to store in a column of type `ty` on `dialect`. Err says
     /// why the value does not fit.
+    ///
+    /// The value must be of the column's kind, so that every backend stores
+    /// the same thing: an integer (in range) for an integer column, `true`
+    /// or `false` for a boolean, a string (within its length) for a text
+    /// column, a number or a numeric string for a decimal, a date-time or a
+    /// string for a date or time, a UUID string for a uuid, JSON for a json
+    /// column. An enum column takes a string; its values are checked where
+    /// the enum type is known (`retort-migrate`'s seed plan).
     pub fn to_value(&self, ty: &ColumnType, dialect: Dialect) -> Result<Value, String> {
+        self.check_kind(ty)?;
+        if let (
+            ColumnType::Json | ColumnType::JsonB,
+            SeedValue::Bool(_) | SeedValue::Int(_) | SeedValue::Float(_),
+        ) = (ty, self)
+        {
+            return Ok(Value::String(self.to_json().to_string()));
+        }
         Ok(match self {
             SeedValue::Bool(b) => Value::Bool(*b),
             SeedValue::Int(i) => Value::Int(*i),
@@ -194,6 +210,106 @@ impl SeedValue {
                 }
             },
         })
+    }
+
+    /// What this TOML value is, in an error message.
+    fn kind(&self) -> String {
+        match self {
+            SeedValue::Bool(b) => format!("the boolean `{b}`"),
+            SeedValue::Int(i) => format!("the integer `{i}`"),
+            SeedValue::Float(f) => format!("the number `{f}`"),
+            SeedValue::String(s) => format!("the string {s:?}"),
+            SeedValue::Datetime(d) => format!("the date-time `{d}`"),
+            SeedValue::Array(_) => "an array".to_owned(),
+            SeedValue::Table(_) => "a table".to_owned(),
+        }
+    }
+
+    /// Refuses a value of the wrong kind for a column of type `ty`.
+    fn check_kind(&self, ty: &ColumnType) -> Result<(), String> {
+        use ColumnType as T;
+        if matches!(self, SeedValue::Array(_) | SeedValue::Table(_)) {
+            // `to_value` says where arrays and tables fit.
+            return Ok(());
+        }
+        let wrong = |want: &str| Err(format!("{} does not fit `{ty}`: write {want}", self.kind()));
+        match ty {
+            T::TinyInteger
+            | T::SmallInteger
+            | T::Integer
+            | T::BigInteger
+            | T::TinyUnsigned
+            | T::SmallUnsigned
+            | T::Unsigned
+            | T::BigUnsigned
+            | T::Year => {
+                let SeedValue::Int(i) = self else {
+                    return wrong("an integer, without quotes");
+                };
+                let (lo, hi): (i64, i64) = match ty {
+                    T::TinyInteger => (i8::MIN.into(), i8::MAX.into()),
+                    T::SmallInteger => (i16::MIN.into(), i16::MAX.into()),
+                    T::Integer => (i32::MIN.into(), i32::MAX.into()),
+                    T::TinyUnsigned => (0, u8::MAX.into()),
+                    T::SmallUnsigned => (0, u16::MAX.into()),
+                    T::Unsigned => (0, u32::MAX.into()),
+                    T::BigUnsigned => (0, i64::MAX),
+                    _ => (i64::MIN, i64::MAX),
+                };
+                if *i < lo || *i > hi {
+                    return Err(format!("{i} is out of the range of `{ty}` ({lo} to {hi})"));
+                }
+                Ok(())
+            }
+            T::Boolean => match self {
+                SeedValue::Bool(_) => Ok(()),
+                _ => wrong("`true` or `false`, without quotes"),
+            },
+            T::Decimal(_) | T::Money | T::Real | T::Double => match self {
+                SeedValue::Int(_) | SeedValue::Float(_) => Ok(()),
+                SeedValue::String(s) if s.trim().parse::<f64>().is_ok() => Ok(()),
+                _ => wrong("a number"),
+            },
+            T::Varchar(n) | T::Char(n) => match self {
+                SeedValue::String(s) => match n {
+                    Some(n) if s.chars().count() > *n as usize => Err(format!(
+                        "the string is {} characters long and `{ty}` holds {n}",
+                        s.chars().count()
+                    )),
+                    _ => Ok(()),
+                },
+                _ => wrong("a string, in quotes"),
+            },
+            T::Text | T::Enum(_) | T::Inet | T::Cidr | T::MacAddr | T::Interval | T::Blob => {
+                match self {
+                    SeedValue::String(_) => Ok(()),
+                    _ => wrong("a string, in quotes"),
+                }
+            }
+            T::Binary(_) | T::VarBinary(_) => match self {
+                SeedValue::String(_) => Ok(()),
+                _ => wrong("a string, in quotes"),
+            },
+            T::Date | T::Time | T::Timestamp | T::TimestampTz => match self {
+                SeedValue::Datetime(_) | SeedValue::String(_) => Ok(()),
+                _ => wrong("a TOML date-time such as `2024-05-01T09:30:00Z`, or a string"),
+            },
+            T::Uuid => match self {
+                SeedValue::String(s) if is_uuid(s) => Ok(()),
+                _ => wrong("a UUID string such as \"67e55044-10b1-426f-9247-bb680e5fe0c8\""),
+            },
+            T::Json | T::JsonB => match self {
+                SeedValue::String(s) if serde_json::from_str::<serde_json::Value>(s).is_err() => {
+                    Err(format!(
+                        "{} is not JSON text: write a TOML table or array, or JSON in a string",
+                        self.kind()
+                    ))
+                }
+                SeedValue::Datetime(_) => wrong("a TOML table or array, or JSON in a string"),
+                _ => Ok(()),
+            },
+            T::Array(_) | T::Custom(_) => Ok(()),
+        }
     }
 
     fn to_json(&self) -> serde_json::Value {
@@ -234,6 +350,15 @@ impl SeedValue {
             SeedValue::Table(_) => Err("an array column cannot hold a table".to_owned()),
         }
     }
+}
+
+/// `8-4-4-4-12` hexadecimal digits, or 32 in a row.
+fn is_uuid(s: &str) -> bool {
+    let hex: String = s.chars().filter(|c| *c != '-').collect();
+    let groups: Vec<usize> = s.split('-').map(str::len).collect();
+    hex.len() == 32
+        && hex.chars().all(|c| c.is_ascii_hexdigit())
+        && (groups == [32] || groups == [8, 4, 4, 4, 12])
 }
 
 /// A TOML date/time as SQL text. MySQL has no offsets in date-time literals:
@@ -351,5 +476,59 @@ mod tests {
         let e = v("arr", ColumnType::Text, Dialect::Postgres).unwrap_err();
         assert!(e.contains("json column or an array column"), "{e}");
         assert!(v("arr", arr, Dialect::Sqlite).is_err());
+    }
+
+    #[test]
+    fn values_must_be_of_their_columns_kind() {
+        // (column type, TOML value, a piece of the error or `None`)
+        for (ty, value, expect) in [
+            (
+                "boolean",
+                r#""yes""#,
+                Some("the string \"yes\" does not fit `boolean`"),
+            ),
+            ("boolean", "1", Some("write `true` or `false`")),
+            ("boolean", "false", None),
+            (
+                "varchar(5)",
+                "7",
+                Some("the integer `7` does not fit `varchar(5)`"),
+            ),
+            (
+                "varchar(5)",
+                r#""abcdef""#,
+                Some("6 characters long and `varchar(5)` holds 5"),
+            ),
+            ("varchar(5)", r#""abcdé""#, None),
+            ("text", "true", Some("write a string")),
+            ("smallint", "40000", Some("out of the range of `smallint`")),
+            ("integer", r#""5""#, Some("write an integer")),
+            ("integer", "1.5", Some("write an integer")),
+            ("bigint", "9000000000", None),
+            ("integer", "9000000000", Some("out of the range")),
+            ("decimal(5,2)", r#""12.50""#, None),
+            ("decimal(5,2)", r#""twelve""#, Some("write a number")),
+            ("double", "2", None),
+            ("uuid", r#""67e55044-10b1-426f-9247-bb680e5fe0c8""#, None),
+            ("uuid", r#""not-a-uuid""#, Some("write a UUID")),
+            ("json", r#""{\"a\": 1}""#, None),
+            ("json", r#""{oops""#, Some("is not JSON text")),
+            ("json", "3", None),
+            ("date", "2024-05-01", None),
+            ("date", "20240501", Some("write a TOML date-time")),
+            ("enum(mood)", r#""ok""#, None),
+            ("enum(mood)", "1", Some("write a string")),
+        ] {
+            let f = parse(&format!("[[t]]\nc = {value}\n")).unwrap();
+            let ty: ColumnType = ty.parse().unwrap();
+            let got = f.tables[0].rows[0].cells["c"]
+                .value
+                .to_value(&ty, Dialect::Sqlite);
+            match (expect, &got) {
+                (None, Ok(_)) => {}
+                (Some(e), Err(m)) if m.contains(e) => {}
+                _ => panic!("{ty} = {value}: expected {expect:?}, got {got:?}"),
+            }
+        }
     }
 }

@@ -467,7 +467,12 @@ fn missing_versions_dir() {
     let tmp = tempfile::tempdir().unwrap();
     let e = Script::load(tmp.path()).unwrap_err();
     assert!(matches!(e, ScriptError::MissingVersions { .. }), "{e:?}");
-    assert!(e.to_string().contains("hint: run `retort init`"), "{e}");
+    // `retort init` would refuse: the config that names the directory exists.
+    let shown = format!(
+        "hint: create it with `mkdir -p {}`",
+        tmp.path().join("versions").display()
+    );
+    assert!(e.to_string().contains(&shown), "{e}");
     let s = Script::init(tmp.path()).unwrap();
     assert!(s.revisions().is_empty());
     assert!(tmp.path().join("versions").is_dir());

@@ -86,6 +86,16 @@ fn select_range<'a>(
     };
     let resolve = |spec: &str, default: &str| -> Result<Vec<&'a Revision>, CliError> {
         let spec = if spec.is_empty() { default } else { spec };
+        // `-N` (or `label@-N`) counts down from the head: the graph has no
+        // current revision, and "an upgrade cannot go down" would be wrong.
+        let from_head;
+        let spec = match relative_down(spec) {
+            Some((label, n)) => {
+                from_head = format!("{label}head-{n}");
+                from_head.as_str()
+            }
+            None => spec,
+        };
         if spec == "current" {
             return Err(
                 CliError::user("`current` in a history range needs a database")
@@ -122,6 +132,13 @@ fn select_range<'a>(
                 && above.as_ref().is_none_or(|a| a.contains(r.id.as_str()))
         })
         .collect())
+}
+
+/// `-N` or `label@-N` as (`label@` or ``, `N`).
+fn relative_down(spec: &str) -> Option<(&str, &str)> {
+    let at = spec.rfind('@').map_or(0, |i| i + 1);
+    let n = spec[at..].strip_prefix('-')?;
+    (!n.is_empty() && n.chars().all(|c| c.is_ascii_digit())).then_some((&spec[..at], n))
 }
 
 pub fn show(script: &Script, spec: &str) -> Result<(), CliError> {

@@ -13,11 +13,19 @@ use crate::config::Config;
 use crate::display;
 use crate::error::CliError;
 
-/// The database URL: `--url`, else the config's.
+/// The database URL: `--url`, else the config's. A URL the drivers would
+/// misread (a bad port or IPv6 host, an unescaped `/` in the password) is a
+/// user error here, before anything connects.
 pub fn url(config: &Config) -> Result<&str, CliError> {
-    config.url.as_deref().ok_or_else(|| {
+    let url = config.url.as_deref().ok_or_else(|| {
         CliError::user("no database URL").hint("pass `--url URL` or set `url` in alembic.toml")
-    })
+    })?;
+    if let Some(problem) = retort_core::url_problem(url) {
+        let (message, hint) = problem.split_once("\nhint: ").unwrap_or((&problem, ""));
+        let e = CliError::user(message);
+        return Err(if hint.is_empty() { e } else { e.hint(hint) });
+    }
+    Ok(url)
 }
 
 /// Runs a future on a runtime made for this one command.
@@ -30,25 +38,20 @@ pub fn block_on<T>(f: impl Future<Output = T>) -> T {
 }
 
 /// A runner error as the user sees it: database failures exit 3, the rest 2.
-/// Whatever the message holds, a URL in it is shown without its password.
+/// The runner names URLs only through `redact_url`; should the URL itself
+/// appear in a message anyway, it is shown masked. No other text is touched
+/// (replacing the password's text everywhere would mangle the message and,
+/// for a short password, show where it occurs).
 pub fn run_error(e: MigrateError, url: &str) -> CliError {
     let mut message = e.to_string();
-    if let Some(pw) = password(url) {
-        message = message.replace(url, &redact_url(url)).replace(pw, "***");
+    if !url.is_empty() && message.contains(url) {
+        message = message.replace(url, &redact_url(url));
     }
     if e.is_database() {
         CliError::database(message)
     } else {
         CliError::user(message)
     }
-}
-
-fn password(url: &str) -> Option<&str> {
-    let rest = &url[url.find("://")? + 3..];
-    let auth = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    let userinfo = &auth[..auth.rfind('@')?];
-    let pw = &userinfo[userinfo.find(':')? + 1..];
-    (!pw.is_empty()).then_some(pw)
 }
 
 pub fn migrator(config: &Config, script: Script, run: &RunArgs) -> Migrator {
@@ -149,9 +152,19 @@ pub fn rollback(
     steps: Option<usize>,
     run: &RunArgs,
 ) -> Result<(), CliError> {
+    if steps == Some(0) {
+        return Err(CliError::user("`--steps 0` rolls back nothing")
+            .hint("give `--steps` a count of at least 1, or leave it out to undo the last batch"));
+    }
     let url = url(config)?;
     let m = migrator(config, script, run);
-    let report = block_on(m.rollback(url, steps)).map_err(|e| run_error(e, url))?;
+    let report = block_on(m.rollback(url, steps)).map_err(|e| match e {
+        // The log has no batch to undo: revisions stamped, or applied by
+        // another tool, are undone with `downgrade`.
+        MigrateError::Refused(m) if m.starts_with("nothing to roll back") => CliError::user(m)
+            .hint("`rollback` undoes the batches retort's log recorded; for revisions stamped or applied by another tool, `retort downgrade -1` steps back from the current revision"),
+        e => run_error(e, url),
+    })?;
     summarize(&report);
     Ok(())
 }
