@@ -1,0 +1,139 @@
+//! `revision --autogenerate` on `fixtures/cycles`, a foreign-key graph with
+//! two cycles sharing a table (store <-> staff, store <-> district), a self
+//! reference and a composite key: it finishes, online and `--offline`, on
+//! every server, and the revision round-trips (upgrade head, check clean,
+//! downgrade base).
+
+mod common;
+use common::*;
+use retort_testing::{Dialect, test_db};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The planner used to spin forever on this graph: a run that takes longer
+/// than this is a failure, not a hang of the test suite.
+const LIMIT: Duration = Duration::from_secs(60);
+
+fn project_for(url: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let entities = repo_root().join("fixtures/cycles/entity");
+    let config = format!(
+        "[alembic]\nscript_location = \"migrations\"\nurl = {url:?}\n\n[models]\npaths = [{:?}]\n",
+        entities.display().to_string()
+    );
+    fs_err::write(dir.path().join("alembic.toml"), config).unwrap();
+    fs_err::create_dir_all(dir.path().join("migrations/versions")).unwrap();
+    dir
+}
+
+/// `retort ARGS`, required to succeed within [`LIMIT`]; returns stderr.
+fn bounded(dir: &Path, args: &[&str]) -> String {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_retort"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RETORT_CONFIG")
+        .env_remove("DATABASE_URL")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run retort");
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > LIMIT {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("retort {args:?} did not finish in {LIMIT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let o = child.wait_with_output().unwrap();
+    assert!(
+        o.status.success(),
+        "retort {args:?} failed with {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status.code(),
+        stdout(&o),
+        stderr(&o)
+    );
+    stderr(&o)
+}
+
+fn revision_text(dir: &Path) -> String {
+    let files: Vec<_> = fs_err::read_dir(dir.join("migrations/versions"))
+        .unwrap()
+        .map(|f| f.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    fs_err::read_to_string(&files[0]).unwrap()
+}
+
+async fn round_trip(dialect: Dialect, offline: bool) {
+    let db = test_db!(dialect, "fk_cycles");
+    let p = project_for(&db.url);
+    let dir = p.path();
+    let mut args = vec!["revision", "--autogenerate", "-m", "create schema"];
+    if offline {
+        args.push("--offline");
+    }
+    let err = bounded(dir, &args);
+    for t in ["address", "district", "shift", "staff", "store", "swap"] {
+        assert!(err.contains(&format!("added table `{t}`")), "{err}");
+    }
+    // The keys that close the two cycles are added after the tables.
+    let text = revision_text(dir);
+    let upgrade = &text[..text.find("[[downgrade]]").unwrap()];
+    let last_create = upgrade.rfind("op = \"create_table\"").unwrap();
+    let added: Vec<&str> = upgrade[last_create..]
+        .matches("op = \"add_foreign_key\"")
+        .collect();
+    assert_eq!(added.len(), 2, "{text}");
+
+    bounded(dir, &["upgrade", "head"]);
+    let err = bounded(dir, &["check"]);
+    assert!(err.contains("No changes"), "{err}");
+    bounded(dir, &["check", "--offline"]);
+    for extra in [None, Some("--offline")] {
+        let mut args = vec!["revision", "--autogenerate", "-m", "again"];
+        args.extend(extra);
+        let err = bounded(dir, &args);
+        assert!(err.contains("no changes"), "{err}");
+    }
+    bounded(dir, &["downgrade", "base"]);
+    assert_eq!(
+        db.tables().await,
+        ["alembic_version", "alembic_version_log"],
+        "{dialect}"
+    );
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn cycles_postgres() {
+    round_trip(Dialect::Postgres, false).await;
+}
+
+#[tokio::test]
+async fn cycles_mysql() {
+    round_trip(Dialect::Mysql, false).await;
+}
+
+#[tokio::test]
+async fn cycles_sqlite() {
+    round_trip(Dialect::Sqlite, false).await;
+}
+
+#[tokio::test]
+async fn cycles_offline_postgres() {
+    round_trip(Dialect::Postgres, true).await;
+}
+
+#[tokio::test]
+async fn cycles_offline_mysql() {
+    round_trip(Dialect::Mysql, true).await;
+}
+
+#[tokio::test]
+async fn cycles_offline_sqlite() {
+    round_trip(Dialect::Sqlite, true).await;
+}
