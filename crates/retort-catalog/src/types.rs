@@ -97,7 +97,16 @@ pub fn postgres_custom(sql: &str) -> ColumnType {
     if sql.contains('"') {
         return ColumnType::Custom(sql.to_owned());
     }
-    postgres(&lowercase_unquoted(sql))
+    let lower = lowercase_unquoted(sql);
+    // SeaORM's `Bit(None)` and `VarBit(n)`, in `format_type`'s words.
+    let (head, args) = split_args(&lower);
+    let spelled = match (head, args) {
+        ("bit", None) => "bit(1)".to_owned(),
+        ("varbit", None) => "bit varying".to_owned(),
+        ("varbit", Some(n)) => format!("bit varying({n})"),
+        _ => lower,
+    };
+    postgres(&spelled)
 }
 
 /// Lowercase outside single-quoted values, runs of spaces made one,
@@ -223,6 +232,8 @@ mod tests {
             "custom(timestamp(3) with time zone)",
         );
         check(postgres_custom, "TEXT", "text");
+        check(postgres_custom, "bit", "custom(bit(1))");
+        check(postgres_custom, "varbit(4)", "custom(bit varying(4))");
         check(postgres_custom, "\"MyType\"", "custom(\"MyType\")");
     }
 

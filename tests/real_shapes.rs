@@ -1,12 +1,17 @@
-//! `revision --autogenerate` on `fixtures/cycles`, a foreign-key graph with
-//! two cycles sharing a table (store <-> staff, store <-> district), a self
-//! reference and a composite key: it finishes, online and `--offline`, on
-//! every server, and the revision round-trips (upgrade head, check clean,
-//! downgrade base).
+//! Shapes of real applications through the binary.
+//!
+//! * `fixtures/cycles`, a foreign-key graph with two cycles sharing a table
+//!   (store <-> staff, store <-> district), a self reference and a composite
+//!   key: `revision --autogenerate` finishes, online and `--offline`, on every
+//!   server, and the revision round-trips (upgrade head, check clean,
+//!   downgrade base).
+//! * `fixtures/spellings`: columns each server reports in another spelling
+//!   than the one written; after autogenerate and `upgrade head`, `check` is
+//!   clean.
 
 mod common;
 use common::*;
-use retort_testing::{Dialect, test_db};
+use retort_testing::{Dialect, TestDb, test_db};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -15,9 +20,9 @@ use std::time::{Duration, Instant};
 /// than this is a failure, not a hang of the test suite.
 const LIMIT: Duration = Duration::from_secs(60);
 
-fn project_for(url: &str) -> tempfile::TempDir {
+fn project_for(url: &str, fixture: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let entities = repo_root().join("fixtures/cycles/entity");
+    let entities = repo_root().join("fixtures").join(fixture);
     let config = format!(
         "[alembic]\nscript_location = \"migrations\"\nurl = {url:?}\n\n[models]\npaths = [{:?}]\n",
         entities.display().to_string()
@@ -70,7 +75,7 @@ fn revision_text(dir: &Path) -> String {
 
 async fn round_trip(dialect: Dialect, offline: bool) {
     let db = test_db!(dialect, "fk_cycles");
-    let p = project_for(&db.url);
+    let p = project_for(&db.url, "cycles/entity");
     let dir = p.path();
     let mut args = vec!["revision", "--autogenerate", "-m", "create schema"];
     if offline {
@@ -136,4 +141,53 @@ async fn cycles_offline_mysql() {
 #[tokio::test]
 async fn cycles_offline_sqlite() {
     round_trip(Dialect::Sqlite, true).await;
+}
+
+/// Autogenerate, upgrade, then `check` must find nothing, and a second
+/// autogenerate must write nothing.
+/// `None` when the server is not reachable (a skip, a failure under CI).
+async fn spellings(dialect: Dialect, fixture: &str) -> Option<TestDb> {
+    let db = TestDb::create(dialect, "spellings").await?;
+    let p = project_for(&db.url, fixture);
+    let dir = p.path();
+    bounded(dir, &["revision", "--autogenerate", "-m", "create schema"]);
+    bounded(dir, &["upgrade", "head"]);
+    let o = retort(dir, &["check"]);
+    assert!(
+        o.status.success(),
+        "{dialect}: check after upgrade head\n{}\n{}\n{}",
+        stdout(&o),
+        stderr(&o),
+        revision_text(dir)
+    );
+    let err = bounded(dir, &["revision", "--autogenerate", "-m", "again"]);
+    assert!(err.contains("no changes"), "{err}");
+    bounded(dir, &["downgrade", "base"]);
+    bounded(dir, &["upgrade", "head"]);
+    Some(db)
+}
+
+#[tokio::test]
+async fn spellings_postgres() {
+    if let Some(db) = spellings(Dialect::Postgres, "spellings/postgres").await {
+        db.drop().await;
+    }
+}
+
+#[tokio::test]
+async fn spellings_mysql() {
+    let Some(db) = spellings(Dialect::Mysql, "spellings/mysql").await else {
+        return;
+    };
+    let rules = db
+        .query_strings(
+            "SELECT DELETE_RULE, UPDATE_RULE FROM information_schema.REFERENTIAL_CONSTRAINTS \
+             WHERE CONSTRAINT_SCHEMA = DATABASE()",
+        )
+        .await;
+    assert_eq!(
+        rules,
+        [[Some("NO ACTION".to_owned()), Some("NO ACTION".to_owned())]]
+    );
+    db.drop().await;
 }
