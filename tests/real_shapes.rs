@@ -149,11 +149,15 @@ async fn cycles_offline_sqlite() {
 /// Autogenerate, upgrade, then `check` must find nothing, and a second
 /// autogenerate must write nothing.
 /// `None` when the server is not reachable (a skip, a failure under CI).
-async fn spellings(dialect: Dialect, fixture: &str) -> Option<TestDb> {
+async fn spellings(dialect: Dialect, fixture: &str, offline: bool) -> Option<TestDb> {
     let db = TestDb::create(dialect, "spellings").await?;
     let p = project_for(&db.url, fixture);
     let dir = p.path();
-    bounded(dir, &["revision", "--autogenerate", "-m", "create schema"]);
+    let mut args = vec!["revision", "--autogenerate", "-m", "create schema"];
+    if offline {
+        args.push("--offline");
+    }
+    bounded(dir, &args);
     bounded(dir, &["upgrade", "head"]);
     let o = retort(dir, &["check"]);
     assert!(
@@ -172,27 +176,32 @@ async fn spellings(dialect: Dialect, fixture: &str) -> Option<TestDb> {
 
 #[tokio::test]
 async fn spellings_postgres() {
-    if let Some(db) = spellings(Dialect::Postgres, "spellings/postgres").await {
-        db.drop().await;
+    for offline in [false, true] {
+        if let Some(db) = spellings(Dialect::Postgres, "spellings/postgres", offline).await {
+            db.drop().await;
+        }
     }
 }
 
 #[tokio::test]
 async fn spellings_mysql() {
-    let Some(db) = spellings(Dialect::Mysql, "spellings/mysql").await else {
-        return;
-    };
-    let rules = db
-        .query_strings(
-            "SELECT DELETE_RULE, UPDATE_RULE FROM information_schema.REFERENTIAL_CONSTRAINTS \
-             WHERE CONSTRAINT_SCHEMA = DATABASE()",
-        )
-        .await;
-    assert_eq!(
-        rules,
-        [[Some("NO ACTION".to_owned()), Some("NO ACTION".to_owned())]]
-    );
-    db.drop().await;
+    for offline in [false, true] {
+        let Some(db) = spellings(Dialect::Mysql, "spellings/mysql", offline).await else {
+            return;
+        };
+        let rules = db
+            .query_strings(
+                "SELECT DELETE_RULE, UPDATE_RULE FROM information_schema.REFERENTIAL_CONSTRAINTS \
+                 WHERE CONSTRAINT_SCHEMA = DATABASE()",
+            )
+            .await;
+        assert_eq!(
+            rules,
+            [[Some("NO ACTION".to_owned()), Some("NO ACTION".to_owned())]],
+            "offline: {offline}"
+        );
+        db.drop().await;
+    }
 }
 
 /// `(table, referenced table, delete rule, update rule)` of every key.
