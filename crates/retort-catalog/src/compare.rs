@@ -25,6 +25,13 @@ use retort_core::{ColumnDefault, ColumnType, Dialect, Schema};
 ///   `integer` (sea-query's spelling), `tinyint unsigned` and
 ///   `smallint unsigned` lose `unsigned`; an enum is `text`.
 ///
+/// `custom(...)` types, in the server's spelling:
+/// * PostgreSQL: lowercased outside quotes (`BIT(8)` is `bit(8)`), and a
+///   portable type when the name is one (`TEXT` is `text`);
+/// * MySQL: lowercased outside quoted values, no integer display width,
+///   `bit` is `bit(1)`, a portable type when the name is one (`INT
+///   UNSIGNED` is `integer unsigned`, `YEAR` is `year`).
+///
 /// MySQL/MariaDB:
 /// * `RESTRICT` is no action given (InnoDB does not tell them apart);
 /// * unique constraints and unique indexes follow the crate's rule: a
@@ -120,6 +127,8 @@ fn stored_type(dialect: Dialect, ty: &ColumnType) -> ColumnType {
         (Dialect::Sqlite, T::TinyUnsigned) => T::TinyInteger,
         (Dialect::Sqlite, T::SmallUnsigned) => T::SmallInteger,
         (Dialect::Sqlite, T::Enum(_)) => T::Text,
+        (Dialect::Postgres, T::Custom(sql)) => crate::types::postgres_custom(sql),
+        (Dialect::Mysql, T::Custom(sql)) => crate::types::mysql(sql),
         (_, t) => t.clone(),
     }
 }

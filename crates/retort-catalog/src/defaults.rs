@@ -80,9 +80,39 @@ pub fn typed(v: Value, ty: &ColumnType) -> ColumnDefault {
         {
             number(s.trim()).unwrap_or(Value::String(s))
         }
+        (T::Timestamp, Value::String(s)) => Value::String(timestamp(&s, false).unwrap_or(s)),
+        (T::TimestampTz, Value::String(s)) => Value::String(timestamp(&s, true).unwrap_or(s)),
         (_, v) => v,
     };
     ColumnDefault::Literal(canonical(v))
+}
+
+/// A timestamp literal in one spelling: `2020-01-02 03:04:05[.fff]`, and
+/// with a time zone, moved to UTC and written `+00` as PostgreSQL shows it
+/// in a UTC session (`T` or a space, `Z`, `UTC`, `+02:00`, `+0200` and no
+/// zone at all, read as UTC, are the same). `None` when it is not one.
+fn timestamp(text: &str, with_zone: bool) -> Option<String> {
+    use chrono::{DateTime, NaiveDateTime};
+    let mut t = text.trim().to_owned();
+    if t.get(10..11) == Some("T") {
+        t.replace_range(10..11, " ");
+    }
+    const OUT: &str = "%Y-%m-%d %H:%M:%S%.f";
+    if !with_zone {
+        return NaiveDateTime::parse_from_str(&t, "%Y-%m-%d %H:%M:%S%.f")
+            .ok()
+            .map(|d| d.format(OUT).to_string());
+    }
+    for utc in ["Z", " UTC", "UTC", " GMT"] {
+        if let Some(rest) = t.strip_suffix(utc) {
+            t = format!("{rest}+00");
+        }
+    }
+    let utc = match DateTime::parse_from_str(&t, "%Y-%m-%d %H:%M:%S%.f%#z") {
+        Ok(d) => d.naive_utc(),
+        Err(_) => NaiveDateTime::parse_from_str(&t, "%Y-%m-%d %H:%M:%S%.f").ok()?,
+    };
+    Some(format!("{}+00", utc.format(OUT)))
 }
 
 /// A float with no fractional part is an integer.
@@ -171,6 +201,34 @@ mod tests {
     fn check(text: &str, ty: &str, quoting: Quoting, expect: Option<ColumnDefault>) {
         let ty: ColumnType = ty.parse().unwrap();
         assert_eq!(parse(text, &ty, quoting), expect, "{text} on {ty}");
+    }
+
+    #[test]
+    fn timestamps() {
+        let tz = |t: &str| timestamp(t, true);
+        let want = Some("2020-01-02 03:04:05+00".to_owned());
+        for t in [
+            "2020-01-02 03:04:05",
+            "2020-01-02T03:04:05",
+            "2020-01-02 03:04:05+00",
+            "2020-01-02T03:04:05Z",
+            "2020-01-02 03:04:05 UTC",
+            "2020-01-02T05:04:05+02:00",
+            "2020-01-02 05:34:05+0230",
+            "2020-01-01 23:04:05-04",
+        ] {
+            assert_eq!(tz(t), want, "{t}");
+        }
+        assert_eq!(
+            tz("2020-01-02 03:04:05.25Z"),
+            tz("2020-01-02 03:04:05.250+00")
+        );
+        assert_eq!(
+            timestamp("2020-01-02T03:04:05", false).as_deref(),
+            Some("2020-01-02 03:04:05")
+        );
+        assert_eq!(tz("now"), None);
+        assert_eq!(timestamp("2020-01-02", false), None);
     }
 
     #[test]

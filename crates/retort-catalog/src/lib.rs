@@ -27,7 +27,8 @@
 //! foreign keys with `ON DELETE`/`ON UPDATE`; check constraints; PostgreSQL
 //! enum types. Expression, partial, prefix and non-btree indexes are kept out
 //! of the schema and listed in [`CatalogRead::opaque_indexes`] with their
-//! definition, and in the warnings.
+//! definition, and in the warnings; MariaDB's "long unique" HASH keys (a
+//! unique key on TEXT or BLOB columns) are unique keys like any other.
 //!
 //! # Normalization
 //!
@@ -35,10 +36,12 @@
 //! `integer`, `character varying(N)` and `varchar(N)`, MySQL `tinyint(1)`
 //! and `boolean`, SQLite's sea-query spellings such as
 //! `timestamp_with_timezone_text` are each one type); a database type with no
-//! portable name is `custom(...)`, rendered back verbatim. Defaults follow the
-//! rules in `defaults.rs`: quoted literals with or without a cast are
-//! literals, `now()` is `CURRENT_TIMESTAMP`, a literal is read in the light of
-//! the column type. MariaDB's JSON columns (LONGTEXT with a `json_valid`
+//! portable name is `custom(...)`, rendered back verbatim (MySQL's in one
+//! spelling: lowercase outside quoted values, no integer display width).
+//! Defaults follow the rules in `defaults.rs`: quoted literals with or
+//! without a cast are literals, `now()` is `CURRENT_TIMESTAMP`, a literal is
+//! read in the light of the column type (a timestamp literal in one
+//! spelling, moved to UTC and written `+00` when the type has a time zone). MariaDB's JSON columns (LONGTEXT with a `json_valid`
 //! check) are `json`, and that check is not reported.
 //!
 //! Constraints and indexes are sorted by name, columns keep their position,

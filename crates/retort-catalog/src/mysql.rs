@@ -271,9 +271,12 @@ pub(crate) async fn read(
         if !b.tables.contains_key(&table) {
             continue;
         }
+        // MariaDB keeps a unique key on TEXT or BLOB columns as a "long
+        // unique" HASH key (InnoDB has no other HASH index): a unique key.
+        let long_unique = ix.index_type == "HASH" && !ix.non_unique;
         let plain = ix.columns.iter().all(Option::is_some)
             && ix.sub_parts.iter().all(Option::is_none)
-            && ix.index_type == "BTREE";
+            && (ix.index_type == "BTREE" || long_unique);
         if !plain {
             let definition = ix
                 .columns

@@ -28,8 +28,13 @@ pub fn postgres(format_type: &str) -> ColumnType {
 
 /// A MySQL/MariaDB `COLUMN_TYPE` (`int(11)`, `tinyint(1)`, `bigint(20) unsigned`,
 /// `decimal(12,2)`, `enum('a','b')`, ...). Enum columns are decided by the caller.
+///
+/// Anything else is `custom(...)` in one spelling, so that what a model
+/// writes and what the server reports compare equal: lowercase outside
+/// quoted values, single spaces, no display width on integer types
+/// (`mediumint(8) unsigned` is `mediumint unsigned`), `bit` is `bit(1)`.
 pub fn mysql(column_type: &str) -> ColumnType {
-    let lower = column_type.trim().to_ascii_lowercase();
+    let lower = lowercase_unquoted(column_type);
     let mut words: Vec<&str> = lower.split_whitespace().collect();
     let unsigned = words.last() == Some(&"unsigned");
     if unsigned {
@@ -67,7 +72,63 @@ pub fn mysql(column_type: &str) -> ColumnType {
         "bool" | "boolean" => Some(ColumnType::Boolean),
         _ => None,
     };
-    mapped.unwrap_or_else(|| ColumnType::Custom(column_type.trim().to_owned()))
+    mapped.unwrap_or_else(|| {
+        let head = match (head, args) {
+            ("bit", None) => "bit(1)",
+            ("mediumint", Some(_)) if int_width => "mediumint",
+            _ => base.as_str(),
+        };
+        if lower.contains('\'') {
+            // Quoted values keep their spaces.
+            return ColumnType::Custom(lower.clone());
+        }
+        let mut text = head.to_owned();
+        if unsigned {
+            text.push_str(" unsigned");
+        }
+        ColumnType::Custom(text)
+    })
+}
+
+/// `custom(...)` text in the server's spelling, for comparison: PostgreSQL
+/// reports type names lowercased (`BIT(8)` is `bit(8)`), and a name it
+/// knows as a portable type is that type. A quoted name is kept as is.
+pub fn postgres_custom(sql: &str) -> ColumnType {
+    if sql.contains('"') {
+        return ColumnType::Custom(sql.to_owned());
+    }
+    let lower = lowercase_unquoted(sql);
+    // SeaORM's `Bit(None)` and `VarBit(n)`, in `format_type`'s words.
+    let (head, args) = split_args(&lower);
+    let spelled = match (head, args) {
+        ("bit", None) => "bit(1)".to_owned(),
+        ("varbit", None) => "bit varying".to_owned(),
+        ("varbit", Some(n)) => format!("bit varying({n})"),
+        _ => lower,
+    };
+    postgres(&spelled)
+}
+
+/// Lowercase outside single-quoted values, runs of spaces made one,
+/// trimmed: `SET('A', 'b')` is `set('A', 'b')`.
+fn lowercase_unquoted(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut quoted = false;
+    for c in sql.trim().chars() {
+        if c == '\'' {
+            quoted = !quoted;
+        }
+        if quoted || c == '\'' {
+            out.push(c);
+        } else if c.is_whitespace() {
+            if !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else {
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
 }
 
 /// An SQLite declared type, as written in `CREATE TABLE`: the portable
@@ -164,6 +225,16 @@ mod tests {
         ] {
             check(postgres, input, expect);
         }
+        check(postgres_custom, "BIT(8)", "custom(bit(8))");
+        check(
+            postgres_custom,
+            "TIMESTAMP(3)  WITH TIME ZONE",
+            "custom(timestamp(3) with time zone)",
+        );
+        check(postgres_custom, "TEXT", "text");
+        check(postgres_custom, "bit", "custom(bit(1))");
+        check(postgres_custom, "varbit(4)", "custom(bit varying(4))");
+        check(postgres_custom, "\"MyType\"", "custom(\"MyType\")");
     }
 
     #[test]
@@ -179,7 +250,13 @@ mod tests {
             ("tinyint", "tinyint"),
             ("tinyint(1) unsigned", "tinyint unsigned"),
             ("smallint(6)", "smallint"),
-            ("mediumint(9)", "custom(mediumint(9))"),
+            ("mediumint(9)", "custom(mediumint)"),
+            ("MEDIUMINT(8) UNSIGNED", "custom(mediumint unsigned)"),
+            ("BIT", "custom(bit(1))"),
+            ("bit(8)", "custom(bit(8))"),
+            ("SET('a','B','it''s')", "custom(set('a','B','it''s'))"),
+            ("INT UNSIGNED", "integer unsigned"),
+            ("YEAR", "year"),
             ("varchar(255)", "varchar(255)"),
             ("char(36)", "char(36)"),
             ("decimal(12,2)", "decimal(12,2)"),

@@ -11,6 +11,7 @@ mod operation;
 mod replay;
 mod reverse;
 mod schema;
+mod table_order;
 mod url;
 mod value;
 
@@ -27,5 +28,6 @@ pub use schema::{
     Check, Column, ColumnDefault, EnumType, FkAction, ForeignKey, Index, PrimaryKey, Schema, Table,
     Unique,
 };
+pub use table_order::TableOrder;
 pub use url::{redact_url, url_problem};
 pub use value::Value;

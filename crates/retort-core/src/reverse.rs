@@ -3,7 +3,7 @@
 use crate::naming::{fk_name, unique_name};
 use crate::{
     CheckSpec, ColumnDefault, ColumnSpec, ForeignKeySpec, Operation, ReplayError, Schema, Table,
-    UniqueSpec,
+    TableOrder, UniqueSpec,
 };
 
 /// The operations that undo `op`, given the schema `before` it applies.
@@ -383,30 +383,10 @@ pub fn create_schema_ops(schema: &Schema) -> Vec<Operation> {
             values: e.values.clone(),
         })
         .collect();
-    let mut created: Vec<&str> = Vec::new();
-    let mut deferred = Vec::new();
-    let mut pending: Vec<&Table> = schema.tables.values().collect();
-    while !pending.is_empty() {
-        let ready = pending.iter().position(|t| {
-            t.foreign_keys
-                .iter()
-                .all(|f| f.ref_table == t.name || created.contains(&f.ref_table.as_str()))
-        });
-        // No table is ready: a cycle. Take the first and defer its unmet keys.
-        let idx = ready.unwrap_or(0);
-        let t = pending.remove(idx);
-        let mut t2 = t.clone();
-        if ready.is_none() {
-            let (now, later): (Vec<_>, Vec<_>) =
-                t.foreign_keys.iter().cloned().partition(|f| {
-                    f.ref_table == t.name || created.contains(&f.ref_table.as_str())
-                });
-            t2.foreign_keys = now;
-            deferred.extend(later.iter().map(|f| add_fk(&t.name, f)));
-        }
-        ops.extend(create_table_ops(&t2));
-        created.push(&t.name);
+    let order = TableOrder::new(schema.tables.values());
+    for t in order.create() {
+        ops.extend(create_table_ops(&t));
     }
-    ops.extend(deferred);
+    ops.extend(order.deferred().map(|(t, f)| add_fk(&t.name, f)));
     ops
 }

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use retort_core::{
-    Column, ColumnDefault, ColumnSpec, ForeignKey, Operation, Schema, Table, apply,
+    Column, ColumnDefault, ColumnSpec, ForeignKey, Operation, Schema, Table, TableOrder, apply,
     create_table_ops,
 };
 
@@ -419,99 +419,61 @@ impl<'a> Planner<'a> {
         self.created_tables(from);
     }
 
-    /// Tables only in `from`: children before parents; foreign keys that
-    /// make a cycle among them are dropped first.
+    /// Tables only in `from`: the foreign keys that close a cycle among
+    /// them first, then the tables, children before parents.
     fn dropped_tables(&mut self, from: &Schema) {
-        let mut pending: Vec<Table> = from
+        let order = TableOrder::new(
+            from.tables
+                .values()
+                .filter(|t| self.to.table(&t.name).is_none()),
+        );
+        for (name, _) in from
             .tables
-            .values()
-            .filter(|t| self.to.table(&t.name).is_none())
-            .cloned()
-            .collect();
-        for t in &pending {
+            .iter()
+            .filter(|(n, _)| self.to.table(n).is_none())
+        {
             self.change(
                 K::DropTable,
-                Some(&t.name),
-                format!("removed table `{}`", t.name),
+                Some(name),
+                format!("removed table `{name}`"),
                 true,
             );
         }
-        while !pending.is_empty() {
-            let referenced = |t: &Table, all: &[Table]| {
-                all.iter().any(|o| {
-                    o.name != t.name && o.foreign_keys.iter().any(|f| f.ref_table == t.name)
-                })
-            };
-            match pending.iter().position(|t| !referenced(t, &pending)) {
-                Some(i) => {
-                    let t = pending.remove(i);
-                    self.p
-                        .drop_tables
-                        .push(Operation::DropTable { table: t.name });
-                }
-                None => {
-                    // A cycle: the first table lets go of its keys to the others.
-                    let names: Vec<String> = pending.iter().map(|t| t.name.clone()).collect();
-                    let t = &mut pending[0];
-                    let (gone, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut t.foreign_keys)
-                        .into_iter()
-                        .partition(|f| f.ref_table != t.name && names.contains(&f.ref_table));
-                    t.foreign_keys = kept;
-                    for f in gone {
-                        self.p.drop_tables.push(Operation::DropForeignKey {
-                            table: t.name.clone(),
-                            name: f.name,
-                        });
-                    }
-                }
-            }
+        for (t, f) in order.deferred() {
+            self.p.drop_tables.push(Operation::DropForeignKey {
+                table: t.name.clone(),
+                name: f.name.clone(),
+            });
+        }
+        for t in order.tables().iter().rev() {
+            self.p.drop_tables.push(Operation::DropTable {
+                table: t.name.clone(),
+            });
         }
     }
 
     /// Tables only in `to`: parents before children; keys closing a cycle
     /// are added once every table exists.
     fn created_tables(&mut self, from: &Schema) {
-        let mut exists: BTreeSet<&str> = from
-            .tables
-            .keys()
-            .map(String::as_str)
-            .filter(|n| self.to.tables.contains_key(*n))
-            .collect();
-        let mut pending: Vec<&Table> = self
-            .to
-            .tables
-            .values()
-            .filter(|t| from.table(&t.name).is_none())
-            .collect();
-        for t in &pending {
+        let order = TableOrder::new(
+            self.to
+                .tables
+                .values()
+                .filter(|t| from.table(&t.name).is_none()),
+        );
+        for t in self.to.tables.keys().filter(|n| from.table(n).is_none()) {
             self.changes.push(Change::new(
                 K::AddTable,
-                Some(&t.name),
-                format!("added table `{}`", t.name),
+                Some(t),
+                format!("added table `{t}`"),
             ));
         }
-        let mut deferred = Vec::new();
-        while !pending.is_empty() {
-            let ready = |t: &Table, exists: &BTreeSet<&str>| {
-                t.foreign_keys
-                    .iter()
-                    .all(|f| f.ref_table == t.name || exists.contains(f.ref_table.as_str()))
-            };
-            let found = pending.iter().position(|t| ready(t, &exists));
-            let t = pending.remove(found.unwrap_or(0));
-            let mut now = t.clone();
-            if found.is_none() {
-                let (ok, later): (Vec<_>, Vec<_>) =
-                    t.foreign_keys.iter().cloned().partition(|f| {
-                        f.ref_table == t.name || exists.contains(f.ref_table.as_str())
-                    });
-                now.foreign_keys = ok;
-                deferred.extend(later.into_iter().map(|f| add_fk(&t.name, &f)));
-            }
-            self.p.create_tables.extend(create_table_ops(&now));
-            exists.insert(&t.name);
+        for t in order.create() {
+            self.p.create_tables.extend(create_table_ops(&t));
         }
-        self.p.add_fks.extend(deferred);
+        self.p
+            .add_fks
+            .extend(order.deferred().map(|(t, f)| add_fk(&t.name, f)));
     }
 
     fn columns(&mut self, old: &Table, new: &Table) {

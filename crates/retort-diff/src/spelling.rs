@@ -4,12 +4,13 @@
 //! `varchar(255)` for `varchar`, SQLite's `integer` for `bigint`), but a
 //! revision file should say what the models say, so that it renders well on
 //! every dialect. [`Diff::respell`] takes the types and defaults of new and
-//! altered columns from the unmapped schemas, and enum type names (MySQL
-//! names its enum types after the column).
+//! altered columns from the unmapped schemas, the foreign key actions they
+//! state (`NO ACTION`, which compares as no action given), and enum type
+//! names (MySQL names its enum types after the column).
 
 use std::collections::BTreeMap;
 
-use retort_core::{ColumnDefault, ColumnSpec, ColumnType, Operation, Schema};
+use retort_core::{ColumnDefault, ColumnSpec, ColumnType, FkAction, Operation, Schema};
 
 use crate::Diff;
 
@@ -88,11 +89,38 @@ fn respell_ops(
     let mut seen: Vec<String> = Vec::new();
     ops.retain_mut(|op| {
         match op {
-            Operation::CreateTable { table, columns, .. } => {
+            Operation::CreateTable {
+                table,
+                columns,
+                foreign_keys,
+                ..
+            } => {
                 for spec in columns {
                     respell_spec(target_raw, table, spec);
                 }
+                for f in foreign_keys {
+                    respell_actions(
+                        target_raw,
+                        table,
+                        (&f.columns, &f.ref_table, &f.ref_columns),
+                        (&mut f.on_delete, &mut f.on_update),
+                    );
+                }
             }
+            Operation::AddForeignKey {
+                table,
+                columns,
+                ref_table,
+                ref_columns,
+                on_delete,
+                on_update,
+                ..
+            } => respell_actions(
+                target_raw,
+                table,
+                (columns, ref_table, ref_columns),
+                (on_delete, on_update),
+            ),
             Operation::AddColumn { table, column } => respell_spec(target_raw, table, column),
             Operation::AlterColumn {
                 table,
@@ -160,6 +188,30 @@ fn respell_ops(
         }
         true
     });
+}
+
+/// A key's actions as the models state them: `NO ACTION` (and `RESTRICT`,
+/// which MySQL does not tell apart) compare as no action given, but are
+/// written out, so the server reports what the models say (MariaDB reports
+/// `RESTRICT` for a key written without an action).
+fn respell_actions(
+    raw: &Schema,
+    table: &str,
+    (columns, ref_table, ref_columns): (&[String], &str, &[String]),
+    actions: (&mut Option<FkAction>, &mut Option<FkAction>),
+) {
+    let Some(f) = raw.table(table).and_then(|t| {
+        t.foreign_keys.iter().find(|f| {
+            f.columns == columns && f.ref_table == ref_table && f.ref_columns == ref_columns
+        })
+    }) else {
+        return;
+    };
+    for (op, model) in [(actions.0, f.on_delete), (actions.1, f.on_update)] {
+        if op.is_none() && matches!(model, Some(FkAction::NoAction | FkAction::Restrict)) {
+            *op = model;
+        }
+    }
 }
 
 /// Types are taken from the unmapped side when both or neither name an enum

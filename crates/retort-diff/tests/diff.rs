@@ -292,6 +292,69 @@ ref_columns = ["id"]
     check(cycle, "", &[K::DropTable, K::DropTable]);
 }
 
+/// sakila's shape: store <-> staff, both referencing address. The planner
+/// used to spin forever on the drop of such a set.
+#[test]
+fn a_cycle_beside_a_shared_parent() {
+    let sakila = r#"
+[[op]]
+op = "create_table"
+table = "address"
+columns = [{ name = "id", type = "integer", primary_key = true }]
+[[op]]
+op = "create_table"
+table = "staff"
+columns = [{ name = "id", type = "integer", primary_key = true }, { name = "address_id", type = "integer" }, { name = "store_id", type = "integer", nullable = true }]
+foreign_keys = [{ columns = ["address_id"], ref_table = "address", ref_columns = ["id"] }]
+[[op]]
+op = "create_table"
+table = "store"
+columns = [{ name = "id", type = "integer", primary_key = true }, { name = "address_id", type = "integer" }, { name = "manager_id", type = "integer" }]
+foreign_keys = [
+  { columns = ["address_id"], ref_table = "address", ref_columns = ["id"] },
+  { columns = ["manager_id"], ref_table = "staff", ref_columns = ["id"] },
+]
+[[op]]
+op = "add_foreign_key"
+table = "staff"
+columns = ["store_id"]
+ref_table = "store"
+ref_columns = ["id"]
+"#;
+    let kinds = [K::AddTable, K::AddTable, K::AddTable];
+    let d = check("", sakila, &kinds);
+    let shown: Vec<String> = d
+        .upgrade
+        .iter()
+        .map(|o| format!("{} {}", o.kind(), o.table().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "create_table address",
+            "create_table store",
+            "create_table staff",
+            "add_foreign_key store"
+        ]
+    );
+    let kinds = [K::DropTable, K::DropTable, K::DropTable];
+    let d = check(sakila, "", &kinds);
+    let shown: Vec<String> = d
+        .upgrade
+        .iter()
+        .map(|o| format!("{} {}", o.kind(), o.table().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "drop_foreign_key store",
+            "drop_table staff",
+            "drop_table store",
+            "drop_table address"
+        ]
+    );
+}
+
 #[test]
 fn enums() {
     let e = |values: &str| {
