@@ -69,11 +69,13 @@
 mod case;
 mod error;
 mod extract;
+mod keys;
 mod model_set;
 mod read;
 mod rust_type;
 mod sea_type;
+mod workspace;
 
-pub use error::{EntityError, UnknownTypeError, Warning};
+pub use error::{EntityError, UnknownTypeError, UnknownTypes, Warning};
 pub use model_set::{ModelSet, ReadOptions, RenamedColumn};
 pub use read::read_models;

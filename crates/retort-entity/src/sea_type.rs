@@ -172,6 +172,18 @@ pub(crate) fn parse_type_expr(expr: &Expr) -> Result<TypeExpr, String> {
                     }
                 }
                 "Interval" => T::Interval,
+                // sea-query's constructor functions, `ColumnType::var_binary(32)`
+                // and `ColumnType::string(Some(64))`, which `column_type = "..."`
+                // may name as well as the variants.
+                "var_binary" => T::VarBinary(arg0.and_then(lit_u32).ok_or_else(bad)?),
+                "string" => T::Varchar(
+                    arg0.map(option_arg)
+                        .transpose()
+                        .map_err(|_| bad())?
+                        .flatten()
+                        .map(|e| lit_u32(e).ok_or_else(bad))
+                        .transpose()?,
+                ),
                 "Binary" => T::Binary(arg0.and_then(lit_u32).ok_or_else(bad)?),
                 "VarBinary" => match arg0.map(string_len) {
                     Some(Ok(Some(n))) => T::VarBinary(n),
@@ -272,6 +284,9 @@ mod tests {
         check("Binary(16)", "binary(16)");
         check("Money(Some((10, 2)))", "money");
         check("ColumnType::Integer.into()", "integer");
+        check("var_binary(32)", "varbinary(32)");
+        check("string(Some(64))", "varchar(64)");
+        check("string(None)", "varchar");
     }
 
     #[test]
