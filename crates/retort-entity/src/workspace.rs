@@ -108,7 +108,14 @@ pub(crate) struct Workspace {
     /// Members of each workspace root, by crate name (read when a name is
     /// not a dependency).
     members: RefCell<HashMap<PathBuf, Rc<HashMap<String, PathBuf>>>>,
+    /// `lookup` results by module and name, with the trail notes they
+    /// added: globs and re-exports meet the same modules many times, and a
+    /// glob cycle ends at the entry made before its lookup starts.
+    lookups: RefCell<HashMap<LookupKey, Looked>>,
 }
+
+type LookupKey = (PathBuf, Vec<String>, String);
+type Looked = (Option<Found>, Vec<String>);
 
 fn read_toml(path: &Path) -> Option<toml::Table> {
     let text = fs_err::read_to_string(path).ok()?;
@@ -503,6 +510,32 @@ impl Workspace {
         if depth > 24 {
             return None;
         }
+        let key = (loc.file.clone(), loc.inline.clone(), name.to_owned());
+        if let Some((found, notes)) = self.lookups.borrow().get(&key) {
+            for n in notes {
+                trail.note(n.clone());
+            }
+            return found.clone();
+        }
+        self.lookups
+            .borrow_mut()
+            .insert(key.clone(), (None, Vec::new()));
+        let before = trail.looked.len();
+        let found = self.lookup_uncached(loc, name, depth, trail);
+        let notes = trail.looked[before..].to_vec();
+        self.lookups
+            .borrow_mut()
+            .insert(key, (found.clone(), notes));
+        found
+    }
+
+    fn lookup_uncached(
+        &self,
+        loc: &ModLoc,
+        name: &str,
+        depth: usize,
+        trail: &mut Trail,
+    ) -> Option<Found> {
         trail.note(format!("{} ({})", loc.display(), loc.file.display()));
         enum Hit {
             Item(Box<Item>),
