@@ -142,3 +142,24 @@ pub enum Relation {}
     let out = ok(p.path(), &["inspect", "models"]);
     assert!(out.contains(r#""meta" json"#), "{out}");
 }
+
+/// A misspelt `#[sea_orm(...)]` key, which SeaORM 2.0 ignores (the setting
+/// is lost), is exit 2 naming file, line, key and the nearest known key.
+#[test]
+fn unknown_attribute_key_is_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("entity");
+    fs_err::create_dir_all(&src).unwrap();
+    fs_err::write(
+        src.join("items.rs"),
+        "use sea_orm::entity::prelude::*;\n\n#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]\n#[sea_orm(table_name = \"items\")]\npub struct Model {\n    #[sea_orm(primary_kee)]\n    pub id: i32,\n}\n",
+    )
+    .unwrap();
+    let p = project_for("sqlite://x.db", &src);
+    let err = fails(p.path(), &["inspect", "models"], 2);
+    assert!(
+        err.contains("items.rs:6: unknown key `primary_kee` in `#[sea_orm(...)]` on field `id`"),
+        "{err}"
+    );
+    assert!(err.contains("hint: did you mean `primary_key`?"), "{err}");
+}

@@ -1168,10 +1168,7 @@ fn expanded_entity(
             },
             _ => None,
         });
-    let defs = m
-        .column_trait
-        .map(|i| match_arms(i, "def"))
-        .unwrap_or_default();
+    let defs = m.column_trait.map(column_arms).unwrap_or_default();
     let mut columns = Vec::new();
     for v in &ce.variants {
         let variant = v.ident.to_string();
@@ -1216,6 +1213,56 @@ fn expanded_entity(
         auto_increment,
         relations,
     }))
+}
+
+/// The arms of `fn def` in `impl ColumnTrait`, each as a whole column
+/// definition: `match self { .. => ColumnType::X.def() }`, or `match self
+/// { .. => ColumnType::X }.def()` (what sea-orm-codegen 0.10 wrote), whose
+/// trailing calls are moved onto every arm.
+fn column_arms(i: &syn::ItemImpl) -> Vec<(String, Expr, usize)> {
+    fn innermost_match(e: &Expr) -> Option<&syn::ExprMatch> {
+        match e {
+            Expr::Match(m) => Some(m),
+            Expr::MethodCall(mc) => innermost_match(&mc.receiver),
+            Expr::Paren(p) => innermost_match(&p.expr),
+            _ => None,
+        }
+    }
+    fn with_arm(e: &Expr, arm: &Expr) -> Expr {
+        match e {
+            Expr::MethodCall(mc) => {
+                let mut mc = mc.clone();
+                mc.receiver = Box::new(with_arm(&mc.receiver, arm));
+                Expr::MethodCall(mc)
+            }
+            Expr::Paren(p) => with_arm(&p.expr, arm),
+            _ => arm.clone(),
+        }
+    }
+    let Some(body) = fn_body(i, "def") else {
+        return Vec::new();
+    };
+    if matches!(body, Expr::Match(_)) {
+        return match_arms(i, "def")
+            .into_iter()
+            .map(|(v, e, l)| (v, e.clone(), l))
+            .collect();
+    }
+    let Some(mt) = innermost_match(body) else {
+        return Vec::new();
+    };
+    mt.arms
+        .iter()
+        .filter_map(|arm| {
+            let path = match &arm.pat {
+                syn::Pat::Path(p) => &p.path,
+                syn::Pat::TupleStruct(t) => &t.path,
+                _ => return None,
+            };
+            let variant = path.segments.last()?.ident.to_string();
+            Some((variant, with_arm(body, &arm.body), line_of(&arm.pat)))
+        })
+        .collect()
 }
 
 /// `ColumnType::String(StringLen::N(64)).def().null().unique()`.

@@ -120,13 +120,10 @@ pub(crate) fn check(
         return Ok(());
     }
     let hint = match nearest(key, known) {
-        Some(k) => format!(
-            "did you mean `{k}`? (SeaORM would ignore `{key}`, and the setting would be lost)"
-        ),
-        None => format!(
-            "remove `{key}`; the keys SeaORM reads here are {}",
-            list(known)
-        ),
+        Some(k) => {
+            format!("did you mean `{k}`? SeaORM ignores `{key}` here, so the setting is lost")
+        }
+        None => format!("SeaORM ignores `{key}` here too, so removing it changes nothing"),
     };
     Err(EntityError::invalid(
         file,
@@ -136,16 +133,14 @@ pub(crate) fn check(
     ))
 }
 
-fn list(known: &[&str]) -> String {
-    known
-        .iter()
-        .map(|k| format!("`{k}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// The known key closest to `key` by edit distance, when it is close.
 fn nearest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
+    // `default` -> `default_value`: a known key that begins with it.
+    if key.len() >= 4
+        && let Some(k) = known.iter().find(|k| k.starts_with(key))
+    {
+        return Some(k);
+    }
     known
         .iter()
         .map(|k| (distance(key, k), *k))
@@ -179,6 +174,7 @@ mod tests {
         assert_eq!(nearest("colum_type", FIELD), Some("column_type"));
         assert_eq!(nearest("tabel_name", MODEL), Some("table_name"));
         assert_eq!(nearest("zzz", FIELD), None);
+        assert_eq!(nearest("default", FIELD), Some("default_value"));
         assert!(check(Path::new("a.rs"), 1, "unique", "a field", FIELD).is_ok());
     }
 }

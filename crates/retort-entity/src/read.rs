@@ -390,7 +390,10 @@ impl Types<'_> {
     ) -> Result<Resolved, Miss> {
         let file = def.file();
         let inline = loc_inline(def);
-        let bad = |e: EntityError| Miss::new(name, e.to_string(), None);
+        let bad = |e: EntityError| {
+            let text = e.to_string();
+            Miss::new(name, text.lines().next().unwrap_or_default(), None)
+        };
         let (attrs, ident, line) = match item {
             syn::Item::Enum(e) => (&e.attrs, &e.ident, crate::extract::line_of(&e.ident)),
             syn::Item::Struct(s) => (&s.attrs, &s.ident, crate::extract::line_of(&s.ident)),

@@ -656,3 +656,16 @@ fn workspace_paths_from_the_entity_file() {
         "{msg}"
     );
 }
+
+/// sea-orm-codegen 0.10's expanded form: `match self { .. }.def()`.
+#[test]
+fn expanded_def_with_the_def_call_after_the_match() {
+    let src = format!(
+        "{HEAD}#[derive(Copy, Clone, Default, Debug, DeriveEntity)]\npub struct Entity;\n\nimpl EntityName for Entity {{\n    fn table_name(&self) -> &str {{\n        \"users\"\n    }}\n}}\n\n#[derive(Copy, Clone, Debug, EnumIter, DeriveColumn)]\npub enum Column {{\n    Id,\n    Email,\n}}\n\n#[derive(Copy, Clone, Debug, EnumIter, DerivePrimaryKey)]\npub enum PrimaryKey {{\n    Id,\n}}\n\nimpl ColumnTrait for Column {{\n    type EntityName = Entity;\n    fn def(&self) -> ColumnDef {{\n        match self {{\n            Column::Id => ColumnType::String(StringLen::N(255)),\n            Column::Email => ColumnType::Text,\n        }}\n        .def()\n    }}\n}}\n"
+    );
+    let set = read(&[("users.rs", &src)]);
+    assert_eq!(
+        columns(&set.schema.tables["users"]),
+        ["id varchar(255) pk", "email text"]
+    );
+}
