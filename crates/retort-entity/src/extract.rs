@@ -269,15 +269,11 @@ fn not_a_string(m: &Meta, file: &Path) -> EntityError {
 
 /// The derive macros on an item, by last path segment.
 pub(crate) fn derives(attrs: &[Attribute]) -> Vec<String> {
-    use proc_macro2::TokenTree;
-    let mut out = Vec::new();
-    for attr in attrs.iter().filter(|a| a.path().is_ident("derive")) {
-        let syn::Meta::List(list) = &attr.meta else {
-            continue;
-        };
-        // `A, b::C, ...`: the last identifier before each comma.
+    use proc_macro2::{Delimiter, TokenStream, TokenTree};
+    /// `A, b::C, ...`: the last identifier before each comma.
+    fn names(tokens: TokenStream, out: &mut Vec<String>) {
         let mut last = None;
-        for t in list.tokens.clone() {
+        for t in tokens {
             match t {
                 TokenTree::Ident(i) => last = Some(i),
                 TokenTree::Punct(p) if p.as_char() == ',' => {
@@ -287,6 +283,28 @@ pub(crate) fn derives(attrs: &[Attribute]) -> Vec<String> {
             }
         }
         out.extend(last.map(|i| i.to_string()));
+    }
+    let mut out = Vec::new();
+    for attr in attrs {
+        let syn::Meta::List(list) = &attr.meta else {
+            continue;
+        };
+        if attr.path().is_ident("derive") {
+            names(list.tokens.clone(), &mut out);
+        } else if attr.path().is_ident("cfg_attr") {
+            // `#[cfg_attr(feature = "sea_orm", derive(DeriveValueType))]`:
+            // counted as if the feature were on, as it is where SeaORM
+            // compiles the type.
+            let mut it = list.tokens.clone().into_iter().peekable();
+            while let Some(t) = it.next() {
+                if matches!(&t, TokenTree::Ident(i) if i == "derive")
+                    && let Some(TokenTree::Group(g)) = it.peek()
+                    && g.delimiter() == Delimiter::Parenthesis
+                {
+                    names(g.stream(), &mut out);
+                }
+            }
+        }
     }
     out
 }

@@ -122,6 +122,21 @@ fn read_toml(path: &Path) -> Option<toml::Table> {
     text.parse::<toml::Table>().ok()
 }
 
+/// `a/b/../c` -> `a/c`, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn lib_name(package: &str) -> String {
     package.replace('-', "_")
 }
@@ -201,11 +216,12 @@ impl Workspace {
                             .and_then(|d| d.get("path"))
                             .and_then(|p| p.as_str())
                             .zip(root)
-                            .map(|(p, root)| root.join(p))
+                            .map(|(p, root)| normalize(&root.join(p)))
                     }
-                    toml::Value::Table(t) => {
-                        t.get("path").and_then(|p| p.as_str()).map(|p| dir.join(p))
-                    }
+                    toml::Value::Table(t) => t
+                        .get("path")
+                        .and_then(|p| p.as_str())
+                        .map(|p| normalize(&dir.join(p))),
                     _ => None,
                 };
                 deps.insert(lib_name(key), path);

@@ -669,3 +669,21 @@ fn expanded_def_with_the_def_call_after_the_match() {
         ["id varchar(255) pk", "email text"]
     );
 }
+
+/// A derive behind a feature (`cfg_attr`) counts, as where SeaORM compiles
+/// it; sea-query's MySQL blob types in `Custom(...)` are named as it names them.
+#[test]
+fn cfg_attr_derives_and_mysql_custom_types() {
+    let src = format!(
+        "{}\n#[cfg_attr(feature = \"sea_orm\", derive(DeriveValueType))]\npub struct Login(String);\n\n#[derive(Clone, DeriveValueType)]\n#[sea_orm(column_type = \"Custom(SeaRc::new(MySqlType::LongBlob))\", array_type = \"Bytes\")]\npub struct Blob(Vec<u8>);\n",
+        model(
+            "t",
+            "#[sea_orm(primary_key)] pub id: i32,\n    pub login: Login,\n    pub data: Blob"
+        )
+    );
+    let set = read(&[("t.rs", &src)]);
+    assert_eq!(
+        columns(&set.schema.tables["t"])[1..],
+        ["login varchar", "data custom(longblob)"]
+    );
+}
