@@ -28,9 +28,9 @@ pub enum EntityError {
         message: String,
     },
 
-    /// A field whose SQL type cannot be known (boxed: it is the largest).
+    /// Fields whose SQL type cannot be known: all of them, in one error.
     #[error("{0}")]
-    UnknownType(Box<UnknownTypeError>),
+    UnknownTypes(Box<UnknownTypes>),
 
     #[error("{}:{line}: {message}\nhint: {hint}", file.display())]
     InvalidAttribute {
@@ -91,12 +91,8 @@ impl EntityError {
     }
 }
 
-/// The details of [`EntityError::UnknownType`].
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "{}:{line}: cannot tell the SQL type of field `{field}` of table `{table}` (Rust type `{rust_type}`)\nhint: add `{type_name} = \"integer\"` (or the right type) under `[models.types]` in alembic.toml",
-    file.display()
-)]
+/// One field of [`EntityError::UnknownTypes`].
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownTypeError {
     pub file: PathBuf,
     pub line: usize,
@@ -105,6 +101,62 @@ pub struct UnknownTypeError {
     pub rust_type: String,
     /// The key to add under `[models.types]`.
     pub type_name: String,
+    /// Where the reader looked for the type's definition, and what it found.
+    pub looked: String,
+    /// The retort type suggested for the `[models.types]` entry.
+    pub guess: String,
+}
+
+/// Every field whose SQL type the reader could not tell, and the
+/// `[models.types]` block that would tell it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownTypes {
+    pub types: Vec<UnknownTypeError>,
+}
+
+impl fmt::Display for UnknownTypes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.types.len();
+        writeln!(
+            f,
+            "cannot tell the SQL type of {n} field{}:",
+            if n == 1 { "" } else { "s" }
+        )?;
+        for u in &self.types {
+            writeln!(
+                f,
+                "  {}:{}: field `{}` of table `{}` (Rust type `{}`): {}",
+                u.file.display(),
+                u.line,
+                u.field,
+                u.table,
+                u.rust_type,
+                u.looked
+            )?;
+        }
+        writeln!(
+            f,
+            "hint: define the types in the workspace with a SeaORM derive, or add this block to alembic.toml (the types are guesses: check each one):"
+        )?;
+        writeln!(f, "[models.types]")?;
+        let mut seen = std::collections::BTreeSet::new();
+        let mut first = true;
+        for u in &self.types {
+            if seen.insert(&u.type_name) {
+                if !first {
+                    writeln!(f)?;
+                }
+                first = false;
+                let key = if u.type_name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                    u.type_name.clone()
+                } else {
+                    format!("{:?}", u.type_name)
+                };
+                write!(f, "{key} = {:?}", u.guess)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Something the reader skipped or could not represent, with where it is.

@@ -13,6 +13,7 @@ use syn::{Attribute, Expr, Fields, ImplItem, Item, Lit, Stmt, Type};
 
 use crate::case;
 use crate::error::EntityError;
+use crate::keys;
 use crate::sea_type::{TypeExpr, expr_text, parse_type_expr, parse_type_str};
 use crate::{Warning, rust_type};
 
@@ -23,6 +24,8 @@ pub(crate) struct EntityDef {
     pub line: usize,
     /// Module path from the scanned root (`["blog", "users"]`).
     pub module: Vec<String>,
+    /// The inline `mod`s inside the file the entity is in.
+    pub inline: Vec<String>,
     pub table: String,
     pub schema_name: Option<String>,
     pub comment: Option<String>,
@@ -98,6 +101,9 @@ pub(crate) enum ActiveEnumKind {
 #[derive(Debug)]
 pub(crate) struct ValueTypeDef {
     pub ident: String,
+    /// Where it is defined, to resolve `inner` there.
+    pub file: PathBuf,
+    pub inline: Vec<String>,
     pub column_type: Option<TypeExpr>,
     /// The wrapped type of a newtype, `Option` stripped, as text.
     pub inner: Option<String>,
@@ -262,16 +268,12 @@ fn not_a_string(m: &Meta, file: &Path) -> EntityError {
 }
 
 /// The derive macros on an item, by last path segment.
-fn derives(attrs: &[Attribute]) -> Vec<String> {
-    use proc_macro2::TokenTree;
-    let mut out = Vec::new();
-    for attr in attrs.iter().filter(|a| a.path().is_ident("derive")) {
-        let syn::Meta::List(list) = &attr.meta else {
-            continue;
-        };
-        // `A, b::C, ...`: the last identifier before each comma.
+pub(crate) fn derives(attrs: &[Attribute]) -> Vec<String> {
+    use proc_macro2::{Delimiter, TokenStream, TokenTree};
+    /// `A, b::C, ...`: the last identifier before each comma.
+    fn names(tokens: TokenStream, out: &mut Vec<String>) {
         let mut last = None;
-        for t in list.tokens.clone() {
+        for t in tokens {
             match t {
                 TokenTree::Ident(i) => last = Some(i),
                 TokenTree::Punct(p) if p.as_char() == ',' => {
@@ -282,11 +284,29 @@ fn derives(attrs: &[Attribute]) -> Vec<String> {
         }
         out.extend(last.map(|i| i.to_string()));
     }
+    let mut out = Vec::new();
+    for attr in attrs {
+        let syn::Meta::List(list) = &attr.meta else {
+            continue;
+        };
+        if attr.path().is_ident("derive") {
+            names(list.tokens.clone(), &mut out);
+        } else if attr.path().is_ident("cfg_attr") {
+            // `#[cfg_attr(feature = "sea_orm", derive(DeriveValueType))]`:
+            // counted as if the feature were on, as it is where SeaORM
+            // compiles the type.
+            let mut it = list.tokens.clone().into_iter().peekable();
+            while let Some(t) = it.next() {
+                if matches!(&t, TokenTree::Ident(i) if i == "derive")
+                    && let Some(TokenTree::Group(g)) = it.peek()
+                    && g.delimiter() == Delimiter::Parenthesis
+                {
+                    names(g.stream(), &mut out);
+                }
+            }
+        }
+    }
     out
-}
-
-fn has_derive(attrs: &[Attribute], name: &str) -> bool {
-    derives(attrs).iter().any(|d| d == name)
 }
 
 /// Converts `ident` (a PascalCase name) as SeaORM's `rename_all` does.
@@ -502,12 +522,13 @@ pub(crate) fn extract_file(
     ast: &syn::File,
     out: &mut Extracted,
 ) -> Result<(), EntityError> {
-    extract_items(file, module, &ast.items, out)
+    extract_items(file, module, &[], &ast.items, out)
 }
 
 fn extract_items(
     file: &Path,
     module: &[String],
+    inline: &[String],
     items: &[Item],
     out: &mut Extracted,
 ) -> Result<(), EntityError> {
@@ -515,10 +536,15 @@ fn extract_items(
     for item in items {
         match item {
             Item::Struct(s) => {
-                if has_derive(&s.attrs, "DeriveEntityModel") {
+                let d = derives(&s.attrs);
+                let has = |n: &str| d.iter().any(|x| x == n);
+                if has("DeriveEntityModel") {
                     m.model = Some(s);
-                } else if has_derive(&s.attrs, "DeriveValueType") {
-                    out.value_types.push(value_type_struct(file, s)?);
+                } else if has("DeriveValueType") {
+                    out.value_types.push(value_type_struct(file, inline, s)?);
+                } else if has("FromJsonQueryResult") {
+                    out.value_types
+                        .push(json_value_type(file, inline, &s.ident));
                 }
             }
             Item::Enum(e) => {
@@ -527,29 +553,10 @@ fn extract_items(
                 if has("DeriveActiveEnum") {
                     out.enums.push(active_enum(file, e)?);
                 } else if has("DeriveValueType") {
-                    let metas = sea_orm_metas(&e.attrs, file)?;
-                    let column_type = metas
-                        .iter()
-                        .find(|x| x.key == "column_type")
-                        .map(|x| {
-                            parse_type_str(&lit_str(x, file)?).map_err(|msg| {
-                                EntityError::invalid(
-                                    file,
-                                    x.line,
-                                    msg,
-                                    "write a SeaORM ColumnType, e.g. `String(StringLen::N(16))`",
-                                )
-                            })
-                        })
-                        .transpose()?;
-                    out.value_types.push(ValueTypeDef {
-                        ident: e.ident.to_string(),
-                        column_type: Some(
-                            column_type
-                                .unwrap_or(TypeExpr::Known(retort_core::ColumnType::Varchar(None))),
-                        ),
-                        inner: None,
-                    });
+                    out.value_types.push(value_type_enum(file, inline, e)?);
+                } else if has("FromJsonQueryResult") {
+                    out.value_types
+                        .push(json_value_type(file, inline, &e.ident));
                 } else if has("DeriveRelation") || e.ident == "Relation" && has("EnumIter") {
                     m.relation_enum = Some(e);
                 } else if e.ident == "Column" && has("DeriveColumn") {
@@ -563,27 +570,96 @@ fn extract_items(
                 Some("ColumnTrait") => m.column_trait = Some(i),
                 Some("PrimaryKeyTrait") => m.primary_key_trait = Some(i),
                 Some("RelationTrait") => m.relation_trait = Some(i),
+                Some("ValueType") => {
+                    if let Some(vt) = value_type_impl(file, inline, i) {
+                        out.value_types.push(vt);
+                    }
+                }
                 _ => {}
             },
             Item::Mod(md) => {
                 if let Some((_, inner)) = &md.content {
                     let mut sub = module.to_vec();
                     sub.push(md.ident.to_string());
-                    extract_items(file, &sub, inner, out)?;
+                    let mut sub_inline = inline.to_vec();
+                    sub_inline.push(md.ident.to_string());
+                    extract_items(file, &sub, &sub_inline, inner, out)?;
                 }
             }
             _ => {}
         }
     }
     if let Some(model) = m.model {
-        if let Some(e) = model_entity(file, module, model, &m, out)? {
+        if let Some(mut e) = model_entity(file, module, model, &m, out)? {
+            e.inline = inline.to_vec();
             out.entities.push(e);
         }
-    } else if m.entity_name.is_some() && m.column_enum.is_some() {
-        let e = expanded_entity(file, module, &m, out)?;
+    } else if m.entity_name.is_some()
+        && m.column_enum.is_some()
+        && let Some(mut e) = expanded_entity(file, module, &m, out)?
+    {
+        e.inline = inline.to_vec();
         out.entities.push(e);
     }
     Ok(())
+}
+
+/// A string-like `DeriveValueType` enum: `column_type`, or `String`.
+pub(crate) fn value_type_enum(
+    file: &Path,
+    inline: &[String],
+    e: &syn::ItemEnum,
+) -> Result<ValueTypeDef, EntityError> {
+    let metas = sea_orm_metas(&e.attrs, file)?;
+    let column_type = metas
+        .iter()
+        .find(|x| x.key == "column_type")
+        .map(|x| {
+            parse_type_str(&lit_str(x, file)?).map_err(|msg| {
+                EntityError::invalid(
+                    file,
+                    x.line,
+                    msg,
+                    "write a SeaORM ColumnType, e.g. `String(StringLen::N(16))`",
+                )
+            })
+        })
+        .transpose()?;
+    Ok(ValueTypeDef {
+        ident: e.ident.to_string(),
+        file: file.to_owned(),
+        inline: inline.to_vec(),
+        column_type: Some(
+            column_type.unwrap_or(TypeExpr::Known(retort_core::ColumnType::Varchar(None))),
+        ),
+        inner: None,
+    })
+}
+
+/// A `FromJsonQueryResult` type: SeaORM stores it as `Json`.
+fn json_value_type(file: &Path, inline: &[String], ident: &syn::Ident) -> ValueTypeDef {
+    ValueTypeDef {
+        ident: ident.to_string(),
+        file: file.to_owned(),
+        inline: inline.to_vec(),
+        column_type: Some(TypeExpr::Known(retort_core::ColumnType::Json)),
+        inner: None,
+    }
+}
+
+/// A hand-written `impl ValueType for X` whose `column_type()` is a literal
+/// `ColumnType::...`; None for anything else.
+fn value_type_impl(file: &Path, inline: &[String], i: &syn::ItemImpl) -> Option<ValueTypeDef> {
+    let ident = rust_type::last_name(&i.self_ty)?;
+    let body = crate::workspace::value_type_impl_body(i, &ident)?;
+    let column_type = parse_type_expr(&body).ok()?;
+    Some(ValueTypeDef {
+        ident,
+        file: file.to_owned(),
+        inline: inline.to_vec(),
+        column_type: Some(column_type),
+        inner: None,
+    })
 }
 
 /// `fn name(&self) -> T { <expr> }` in an impl: its final expression.
@@ -635,6 +711,13 @@ fn model_entity(
     let mut comment = None;
     let mut rename_all = None;
     for meta in sea_orm_metas(&s.attrs, file)? {
+        keys::check(
+            file,
+            meta.line,
+            &meta.key,
+            &format!("entity model `{}`", s.ident),
+            keys::MODEL,
+        )?;
         match meta.key.as_str() {
             "table_name" => table = Some(lit_str(&meta, file)?),
             "schema_name" => schema_name = Some(lit_str(&meta, file)?),
@@ -682,6 +765,15 @@ fn model_entity(
         let original = ident.to_string().trim_start_matches("r#").to_owned();
         let line = line_of(ident);
         let metas = sea_orm_metas(&field.attrs, file)?;
+        for meta in &metas {
+            keys::check(
+                file,
+                meta.line,
+                &meta.key,
+                &format!("field `{original}`"),
+                keys::FIELD,
+            )?;
+        }
         if let Some(kind) = compound_kind(&field.ty) {
             if let Some(rel) = dense_relation(file, &original, line, kind, &field.ty, &metas)? {
                 relations.push(rel);
@@ -781,6 +873,7 @@ fn model_entity(
         file: file.to_owned(),
         line: line_of(&s.ident),
         module: module.to_vec(),
+        inline: Vec::new(),
         table,
         schema_name,
         comment,
@@ -868,6 +961,15 @@ fn relation_enum(file: &Path, e: &syn::ItemEnum) -> Result<Vec<RelationDef>, Ent
     let mut out = Vec::new();
     for v in &e.variants {
         let metas = sea_orm_metas(&v.attrs, file)?;
+        for meta in &metas {
+            keys::check(
+                file,
+                meta.line,
+                &meta.key,
+                &format!("relation `{}`", v.ident),
+                keys::RELATION,
+            )?;
+        }
         let get = |k: &str| metas.iter().find(|m| m.key == k);
         let Some(belongs) = get("belongs_to") else {
             continue;
@@ -1047,18 +1149,29 @@ fn expanded_entity(
     module: &[String],
     m: &ModuleItems<'_>,
     out: &mut Extracted,
-) -> Result<EntityDef, EntityError> {
+) -> Result<Option<EntityDef>, EntityError> {
     let en = m.entity_name.expect("checked by caller");
     let ce = m.column_enum.expect("checked by caller");
     let (table, schema_name, comment) = entity_name_parts(en);
-    let table = table.ok_or_else(|| {
-        EntityError::invalid(
-            file,
-            line_of(&en.self_ty),
-            "`impl EntityName` has no `table_name` returning a string literal",
-            "write `fn table_name(&self) -> &'static str { \"users\" }`",
-        )
-    })?;
+    let Some(table) = table else {
+        let name = if module.is_empty() {
+            rust_type::type_text(&en.self_ty)
+        } else {
+            format!(
+                "{}::{}",
+                module.join("::"),
+                rust_type::type_text(&en.self_ty)
+            )
+        };
+        out.warnings.push(Warning {
+            file: file.to_owned(),
+            line: line_of(&en.self_ty),
+            message: format!(
+                "entity `{name}` is skipped: its `table_name` is computed, not a string literal, so retort cannot know its table; return a string literal (`fn table_name(&self) -> &'static str {{ \"name\" }}`) to have it read"
+            ),
+        });
+        return Ok(None);
+    };
     let pk: Vec<String> = m
         .primary_key_enum
         .map(|e| e.variants.iter().map(|v| v.ident.to_string()).collect())
@@ -1073,10 +1186,7 @@ fn expanded_entity(
             },
             _ => None,
         });
-    let defs = m
-        .column_trait
-        .map(|i| match_arms(i, "def"))
-        .unwrap_or_default();
+    let defs = m.column_trait.map(column_arms).unwrap_or_default();
     let mut columns = Vec::new();
     for v in &ce.variants {
         let variant = v.ident.to_string();
@@ -1109,17 +1219,68 @@ fn expanded_entity(
             None => Vec::new(),
         },
     };
-    Ok(EntityDef {
+    Ok(Some(EntityDef {
         file: file.to_owned(),
         line: line_of(&en.self_ty),
         module: module.to_vec(),
+        inline: Vec::new(),
         table,
         schema_name,
         comment,
         columns,
         auto_increment,
         relations,
-    })
+    }))
+}
+
+/// The arms of `fn def` in `impl ColumnTrait`, each as a whole column
+/// definition: `match self { .. => ColumnType::X.def() }`, or `match self
+/// { .. => ColumnType::X }.def()` (what sea-orm-codegen 0.10 wrote), whose
+/// trailing calls are moved onto every arm.
+fn column_arms(i: &syn::ItemImpl) -> Vec<(String, Expr, usize)> {
+    fn innermost_match(e: &Expr) -> Option<&syn::ExprMatch> {
+        match e {
+            Expr::Match(m) => Some(m),
+            Expr::MethodCall(mc) => innermost_match(&mc.receiver),
+            Expr::Paren(p) => innermost_match(&p.expr),
+            _ => None,
+        }
+    }
+    fn with_arm(e: &Expr, arm: &Expr) -> Expr {
+        match e {
+            Expr::MethodCall(mc) => {
+                let mut mc = mc.clone();
+                mc.receiver = Box::new(with_arm(&mc.receiver, arm));
+                Expr::MethodCall(mc)
+            }
+            Expr::Paren(p) => with_arm(&p.expr, arm),
+            _ => arm.clone(),
+        }
+    }
+    let Some(body) = fn_body(i, "def") else {
+        return Vec::new();
+    };
+    if matches!(body, Expr::Match(_)) {
+        return match_arms(i, "def")
+            .into_iter()
+            .map(|(v, e, l)| (v, e.clone(), l))
+            .collect();
+    }
+    let Some(mt) = innermost_match(body) else {
+        return Vec::new();
+    };
+    mt.arms
+        .iter()
+        .filter_map(|arm| {
+            let path = match &arm.pat {
+                syn::Pat::Path(p) => &p.path,
+                syn::Pat::TupleStruct(t) => &t.path,
+                _ => return None,
+            };
+            let variant = path.segments.last()?.ident.to_string();
+            Some((variant, with_arm(body, &arm.body), line_of(&arm.pat)))
+        })
+        .collect()
 }
 
 /// `ColumnType::String(StringLen::N(64)).def().null().unique()`.
@@ -1193,7 +1354,11 @@ fn column_def_chain(file: &Path, line: usize, def: &Expr) -> Result<ColumnDef, E
     Ok(col)
 }
 
-fn value_type_struct(file: &Path, s: &syn::ItemStruct) -> Result<ValueTypeDef, EntityError> {
+pub(crate) fn value_type_struct(
+    file: &Path,
+    inline: &[String],
+    s: &syn::ItemStruct,
+) -> Result<ValueTypeDef, EntityError> {
     let metas = sea_orm_metas(&s.attrs, file)?;
     let column_type = metas
         .iter()
@@ -1218,6 +1383,8 @@ fn value_type_struct(file: &Path, s: &syn::ItemStruct) -> Result<ValueTypeDef, E
     let string_like = metas.iter().any(|m| m.key == "value_type");
     Ok(ValueTypeDef {
         ident: s.ident.to_string(),
+        file: file.to_owned(),
+        inline: inline.to_vec(),
         column_type: column_type.or_else(|| {
             string_like.then_some(TypeExpr::Known(retort_core::ColumnType::Varchar(None)))
         }),
@@ -1225,13 +1392,20 @@ fn value_type_struct(file: &Path, s: &syn::ItemStruct) -> Result<ValueTypeDef, E
     })
 }
 
-fn active_enum(file: &Path, e: &syn::ItemEnum) -> Result<ActiveEnumDef, EntityError> {
+pub(crate) fn active_enum(file: &Path, e: &syn::ItemEnum) -> Result<ActiveEnumDef, EntityError> {
     let line = line_of(&e.ident);
     let ident = e.ident.to_string();
     let mut enum_name = ident.to_upper_camel_case();
     let mut db_type = None;
     let mut rename_all = None;
     for meta in sea_orm_metas(&e.attrs, file)? {
+        keys::check(
+            file,
+            meta.line,
+            &meta.key,
+            &format!("active enum `{ident}`"),
+            keys::ACTIVE_ENUM,
+        )?;
         match meta.key.as_str() {
             "db_type" => db_type = Some((lit_str(&meta, file)?, meta.line)),
             "enum_name" => enum_name = lit_str(&meta, file)?,
@@ -1259,6 +1433,13 @@ fn active_enum(file: &Path, e: &syn::ItemEnum) -> Result<ActiveEnumDef, EntityEr
             let vname = v.ident.to_string();
             let mut value = None;
             for meta in sea_orm_metas(&v.attrs, file)? {
+                keys::check(
+                    file,
+                    meta.line,
+                    &meta.key,
+                    &format!("variant `{ident}::{vname}`"),
+                    keys::ACTIVE_ENUM_VARIANT,
+                )?;
                 match meta.key.as_str() {
                     "string_value" => value = Some(lit_str(&meta, file)?),
                     "rename" => {

@@ -32,8 +32,22 @@
 //!   `DeriveActiveEnum` enums (`db_type = "Enum"` with `enum_name`,
 //!   `string_value`, `rename`, `rename_all`; string- and integer-backed with
 //!   `string_value`/`num_value`), `DeriveValueType` newtypes and string-like
-//!   enums defined anywhere in the scanned sources, and `[models.types]`
-//!   overrides ([`ReadOptions::types`]), which win over everything else.
+//!   enums, `FromJsonQueryResult` types (`json`), hand-written `impl
+//!   ValueType` with a literal `ColumnType`, `uuid::fmt::{Braced,
+//!   Hyphenated, Simple, Urn}`, and `[models.types]` overrides
+//!   ([`ReadOptions::types`]), which win over everything else.
+//!
+//! # Types across the Cargo workspace
+//!
+//! A type the scanned sources do not define is followed from the entity
+//! file: its `use` items (renames, groups, globs), then the enclosing
+//! crate's module tree (`mod` files, inline modules, `#[path]`, `pub use`
+//! re-exports, type aliases), `crate::`/`super::`/`self::`, and the crates
+//! its `Cargo.toml` names as path or workspace-path dependencies (or the
+//! workspace members), to the item that defines it. Only the manifests and
+//! files on that way are read, each once, and only when a type is missing
+//! (`workspace.rs`). Registry crates stay unread, except the value types
+//! SeaORM maps itself (chrono, uuid, rust_decimal, ...).
 //!
 //! Naming: an unnamed `unique` column becomes a unique constraint named by
 //! [`retort_core::unique_name`]; `indexed` columns get SeaORM's index name
@@ -42,10 +56,14 @@
 //! unless `fk_name` is given.
 //!
 //! Files that hold no entity (`mod.rs`, `prelude.rs`, helpers) are skipped
-//! quietly. A field whose SQL type cannot be known is
-//! [`EntityError::UnknownType`], naming file, line, field and the
-//! `[models.types]` entry that would fix it; a Rust syntax error is
-//! [`EntityError::Syntax`] with file and line.
+//! quietly, and so is an entity whose `table_name` is computed (with a
+//! warning naming it). Fields whose SQL type cannot be known are one
+//! [`EntityError::UnknownTypes`] listing every one (file, line, field, Rust
+//! type, where the reader looked) and ending with a `[models.types]` block
+//! of guesses to paste. A key SeaORM does not read in `#[sea_orm(...)]`
+//! (SeaORM 2.0 drops most of them silently) is
+//! [`EntityError::InvalidAttribute`] naming the nearest known key; a Rust
+//! syntax error is [`EntityError::Syntax`] with file and line.
 //!
 //! # Deliberate differences from SeaORM's schema builder
 //!
@@ -69,11 +87,13 @@
 mod case;
 mod error;
 mod extract;
+mod keys;
 mod model_set;
 mod read;
 mod rust_type;
 mod sea_type;
+mod workspace;
 
-pub use error::{EntityError, UnknownTypeError, Warning};
+pub use error::{EntityError, UnknownTypeError, UnknownTypes, Warning};
 pub use model_set::{ModelSet, ReadOptions, RenamedColumn};
 pub use read::read_models;

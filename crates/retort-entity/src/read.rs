@@ -1,5 +1,6 @@
 //! Walks the model paths, parses each file, and assembles the schema.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -12,9 +13,11 @@ use crate::extract::{
     ActiveEnumDef, ActiveEnumKind, EntityDef, Extracted, TypeSource, ValueTypeDef, extract_file,
     syntax,
 };
-use crate::sea_type::TypeExpr;
+use crate::sea_type::{TypeExpr, parse_type_expr};
+use crate::workspace::{Found, ModLoc, Trail, Workspace, is_seaorm_crate};
 use crate::{
-    EntityError, ModelSet, ReadOptions, RenamedColumn, UnknownTypeError, Warning, rust_type,
+    EntityError, ModelSet, ReadOptions, RenamedColumn, UnknownTypeError, UnknownTypes, Warning,
+    rust_type,
 };
 
 /// Reads every SeaORM entity under `paths` (files or directories, walked
@@ -163,25 +166,76 @@ fn walk(
 
 struct Types<'a> {
     /// Resolved Rust types by their text: most columns share a few types.
-    cache: std::cell::RefCell<HashMap<String, Result<Resolved, String>>>,
+    cache: RefCell<HashMap<String, Result<Resolved, Miss>>>,
+    /// Types resolved through a file's `use` items, by file, inline module
+    /// and text.
+    in_file: RefCell<HashMap<InFile, Result<Resolved, Miss>>>,
     overrides: &'a HashMap<String, ColumnType>,
     enums: HashMap<&'a str, &'a ActiveEnumDef>,
     values: HashMap<&'a str, &'a ValueTypeDef>,
+    /// The Cargo workspace, read only for types the scanned files lack.
+    ws: Workspace,
 }
+
+/// A type's text in a file and inline module.
+type InFile = (PathBuf, Vec<String>, String);
 
 /// A column type, and the database enum it needs, if any.
 type Resolved = (ColumnType, Option<EnumType>);
 
+/// A type the reader cannot tell: the `[models.types]` key, where the
+/// reader looked, and a guess for the entry.
+#[derive(Debug, Clone)]
+struct Miss {
+    type_name: String,
+    looked: String,
+    guess: String,
+}
+
+impl Miss {
+    fn new(type_name: &str, looked: impl Into<String>, guess: Option<String>) -> Self {
+        Miss {
+            type_name: type_name.to_owned(),
+            looked: looked.into(),
+            guess: guess.unwrap_or_else(|| guess_by_name(type_name).to_owned()),
+        }
+    }
+}
+
+/// A retort type for a `[models.types]` suggestion, from the name alone.
+fn guess_by_name(name: &str) -> &'static str {
+    let n = name.to_lowercase();
+    let has = |w: &str| n.contains(w);
+    if has("uuid") || has("guid") {
+        "uuid"
+    } else if n.ends_with("id") {
+        "integer"
+    } else if has("json") || has("meta") || has("config") || has("setting") || has("data") {
+        "json"
+    } else if has("datetime") || has("timestamp") {
+        "timestamptz"
+    } else if has("date") {
+        "date"
+    } else if has("time") {
+        "time"
+    } else if has("decimal") || has("money") || has("amount") || has("price") {
+        "decimal"
+    } else if has("bool") || has("flag") {
+        "boolean"
+    } else {
+        "varchar"
+    }
+}
+
 impl Types<'_> {
-    /// A Rust type given as text. Err holds the type name a
-    /// `[models.types]` entry would need.
-    fn rust_text(&self, text: &str, depth: usize) -> Result<Resolved, String> {
+    /// A Rust type given as text, without a file's context.
+    fn rust_text(&self, text: &str, depth: usize) -> Result<Resolved, Miss> {
         if let Some(hit) = self.cache.borrow().get(text) {
             return hit.clone();
         }
         let resolved = match syn::parse_str::<syn::Type>(text) {
-            Ok(ty) => self.rust(&ty, depth),
-            Err(_) => Err(text.to_owned()),
+            Ok(ty) => self.rust(&ty, depth, None),
+            Err(_) => Err(Miss::new(text, "not a Rust type", None)),
         };
         self.cache
             .borrow_mut()
@@ -189,11 +243,40 @@ impl Types<'_> {
         resolved
     }
 
-    fn rust(&self, ty: &syn::Type, depth: usize) -> Result<Resolved, String> {
+    /// A Rust type given as text, as the module at `loc` sees it.
+    fn rust_text_in(&self, text: &str, loc: &ModLoc, depth: usize) -> Result<Resolved, Miss> {
+        let key = (loc.file().to_owned(), loc_inline(loc), text.to_owned());
+        if let Some(hit) = self.in_file.borrow().get(&key) {
+            return hit.clone();
+        }
+        let resolved = match syn::parse_str::<syn::Type>(text) {
+            Ok(ty) => self.rust(&ty, depth, Some(loc)),
+            Err(_) => Err(Miss::new(text, "not a Rust type", None)),
+        };
+        self.in_file.borrow_mut().insert(key, resolved.clone());
+        resolved
+    }
+
+    /// A column's Rust type: first as the scanned sources and SeaORM know
+    /// it, then through the workspace from the entity's file.
+    fn column(&self, text: &str, file: &Path, inline: &[String]) -> Result<Resolved, Miss> {
+        match self.rust_text(text, 0) {
+            Ok(r) => Ok(r),
+            Err(miss) => match self.ws.locate(file, inline) {
+                Some(loc) => self.rust_text_in(text, &loc, 0),
+                None => Err(Miss {
+                    looked: format!("{}; no Cargo.toml encloses the file", miss.looked),
+                    ..miss
+                }),
+            },
+        }
+    }
+
+    fn rust(&self, ty: &syn::Type, depth: usize, loc: Option<&ModLoc>) -> Result<Resolved, Miss> {
         let text = rust_type::type_text(ty);
         let last = rust_type::last_name(ty).unwrap_or_else(|| text.clone());
         if depth > 16 {
-            return Err(last);
+            return Err(Miss::new(&last, "the type refers to itself", None));
         }
         if let Some(t) = self.overrides.get(&text).or(self.overrides.get(&last)) {
             return Ok((t.clone(), None));
@@ -204,21 +287,176 @@ impl Types<'_> {
         if let Some(v) = self.values.get(last.as_str()) {
             return match (&v.column_type, &v.inner) {
                 (Some(t), _) => self.expr(t, depth + 1),
-                (None, Some(inner)) => self.rust_text(inner, depth + 1),
-                (None, None) => Err(last),
+                (None, Some(inner)) => self.rust_text(inner, depth + 1).or_else(|miss| match self
+                    .ws
+                    .locate(&v.file, &v.inline)
+                {
+                    Some(vloc) => self.rust_text_in(inner, &vloc, depth + 1),
+                    None => Err(miss),
+                }),
+                (None, None) => Err(Miss::new(
+                    &last,
+                    "a `DeriveValueType` that wraps no single field and has no `column_type`",
+                    None,
+                )),
             };
         }
         match rust_type::builtin(ty) {
             rust_type::Builtin::Type(t) => Ok((t, None)),
             rust_type::Builtin::Array(elem) => {
-                let (t, e) = self.rust(elem, depth + 1)?;
+                let (t, e) = self.rust(elem, depth + 1, loc)?;
                 Ok((ColumnType::Array(Box::new(t)), e))
             }
-            rust_type::Builtin::Unknown => Err(last),
+            rust_type::Builtin::Unknown => match loc {
+                Some(loc) => self.in_workspace(ty, &last, loc, depth),
+                None => Err(Miss::new(
+                    &last,
+                    "not a SeaORM type, and not defined in the scanned sources",
+                    None,
+                )),
+            },
         }
     }
 
-    fn active_enum(&self, e: &ActiveEnumDef, depth: usize) -> Result<Resolved, String> {
+    /// Follows `ty` from the module at `loc` to its definition.
+    fn in_workspace(
+        &self,
+        ty: &syn::Type,
+        last: &str,
+        loc: &ModLoc,
+        depth: usize,
+    ) -> Result<Resolved, Miss> {
+        let syn::Type::Path(p) = ty else {
+            return Err(Miss::new(last, "not a path type", None));
+        };
+        let segs: Vec<String> = p
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
+        let mut trail = Trail::default();
+        let found = self.ws.resolve_path(loc, &segs, 0, &mut trail);
+        let looked = |trail: &Trail| format!("looked in {}", trail.looked.join(", "));
+        match found {
+            None => Err(Miss::new(
+                last,
+                format!("no definition found; {}", looked(&trail)),
+                None,
+            )),
+            Some(Found::Module(_)) => Err(Miss::new(last, "names a module, not a type", None)),
+            Some(Found::External(path)) => {
+                let krate = path.split("::").next().unwrap_or_default().to_owned();
+                if !is_seaorm_crate(&krate) {
+                    return Err(Miss::new(
+                        last,
+                        format!(
+                            "`{path}` is from crate `{krate}`, which is not in the workspace (a registry dependency), so retort cannot read it"
+                        ),
+                        None,
+                    ));
+                }
+                // Keep the generic arguments as written (`DateTime<Utc>`).
+                let text = rust_type::type_text(ty);
+                let args = text.find('<').map(|i| &text[i..]).unwrap_or("");
+                match syn::parse_str::<syn::Type>(&format!("{path}{args}")) {
+                    Ok(full) => match rust_type::builtin(&full) {
+                        rust_type::Builtin::Type(t) => Ok((t, None)),
+                        rust_type::Builtin::Array(elem) => {
+                            let (t, e) = self.rust(elem, depth + 1, Some(loc))?;
+                            Ok((ColumnType::Array(Box::new(t)), e))
+                        }
+                        rust_type::Builtin::Unknown => Err(Miss::new(
+                            last,
+                            format!("`{path}` is not a value type SeaORM maps"),
+                            None,
+                        )),
+                    },
+                    Err(_) => Err(Miss::new(last, format!("`{path}` is not a type"), None)),
+                }
+            }
+            Some(Found::Item(item, def)) => self.item(&item, &def, last, depth, &trail),
+        }
+    }
+
+    /// The column type of a struct, enum or type alias found in the workspace.
+    fn item(
+        &self,
+        item: &syn::Item,
+        def: &ModLoc,
+        name: &str,
+        depth: usize,
+        trail: &Trail,
+    ) -> Result<Resolved, Miss> {
+        let file = def.file();
+        let inline = loc_inline(def);
+        let bad = |e: EntityError| {
+            let text = e.to_string();
+            Miss::new(name, text.lines().next().unwrap_or_default(), None)
+        };
+        let (attrs, ident, line) = match item {
+            syn::Item::Enum(e) => (&e.attrs, &e.ident, crate::extract::line_of(&e.ident)),
+            syn::Item::Struct(s) => (&s.attrs, &s.ident, crate::extract::line_of(&s.ident)),
+            syn::Item::Type(t) => {
+                return self.rust(&t.ty, depth + 1, Some(def));
+            }
+            _ => return Err(Miss::new(name, "not a type", None)),
+        };
+        let derives = crate::extract::derives(attrs);
+        let has = |n: &str| derives.iter().any(|d| d == n);
+        match item {
+            syn::Item::Enum(e) if has("DeriveActiveEnum") => {
+                let ae = crate::extract::active_enum(file, e).map_err(bad)?;
+                return self.active_enum(&ae, depth);
+            }
+            syn::Item::Enum(e) if has("DeriveValueType") => {
+                let v = crate::extract::value_type_enum(file, &inline, e).map_err(bad)?;
+                if let Some(t) = &v.column_type {
+                    return self.expr(t, depth + 1);
+                }
+            }
+            syn::Item::Struct(s) if has("DeriveValueType") => {
+                let v = crate::extract::value_type_struct(file, &inline, s).map_err(bad)?;
+                match (&v.column_type, &v.inner) {
+                    (Some(t), _) => return self.expr(t, depth + 1),
+                    (None, Some(inner)) => return self.rust_text_in(inner, def, depth + 1),
+                    (None, None) => {}
+                }
+            }
+            _ if has("FromJsonQueryResult") => return Ok((ColumnType::Json, None)),
+            _ => {}
+        }
+        if let Some(body) = self.ws.value_type_impl(def, &ident.to_string())
+            && let Ok(t) = parse_type_expr(&body)
+        {
+            return self.expr(&t, depth + 1);
+        }
+        let guess = match item {
+            syn::Item::Enum(_) => Some("varchar".to_owned()),
+            syn::Item::Struct(s) => match &s.fields {
+                syn::Fields::Named(_) => Some("json".to_owned()),
+                syn::Fields::Unnamed(u) if u.unnamed.len() == 1 => {
+                    let inner = rust_type::type_text(&u.unnamed[0].ty);
+                    self.rust_text_in(&inner, def, depth + 1)
+                        .ok()
+                        .map(|(t, _)| t.to_string())
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        let _ = trail;
+        Err(Miss::new(
+            name,
+            format!(
+                "`{ident}` is defined at {}:{line}, but derives none of `DeriveActiveEnum`, `DeriveValueType` and `FromJsonQueryResult`, and has no `impl ValueType` with a literal `ColumnType`",
+                file.display()
+            ),
+            guess,
+        ))
+    }
+
+    fn active_enum(&self, e: &ActiveEnumDef, depth: usize) -> Result<Resolved, Miss> {
         match &e.kind {
             ActiveEnumKind::Db { name, values } => Ok((
                 ColumnType::Enum(name.clone()),
@@ -231,7 +469,7 @@ impl Types<'_> {
         }
     }
 
-    fn expr(&self, t: &TypeExpr, depth: usize) -> Result<Resolved, String> {
+    fn expr(&self, t: &TypeExpr, depth: usize) -> Result<Resolved, Miss> {
         match t {
             TypeExpr::Known(t) => Ok((t.clone(), None)),
             TypeExpr::Array(inner) => {
@@ -244,11 +482,19 @@ impl Types<'_> {
                 }
                 match self.enums.get(ident.as_str()) {
                     Some(e) if depth <= 16 => self.active_enum(e, depth),
-                    _ => Err(ident.clone()),
+                    _ => Err(Miss::new(
+                        ident,
+                        "an active enum the scanned sources do not define",
+                        Some("varchar".to_owned()),
+                    )),
                 }
             }
         }
     }
+}
+
+fn loc_inline(loc: &ModLoc) -> Vec<String> {
+    loc.inline().to_vec()
 }
 
 fn build(
@@ -277,6 +523,8 @@ fn build(
     }
     let types = Types {
         cache: Default::default(),
+        in_file: Default::default(),
+        ws: Workspace::default(),
         overrides,
         enums,
         values: ex
@@ -304,8 +552,9 @@ fn build(
         .collect();
     let excluded = |t: &str| opts.exclude_tables.iter().any(|x| x == t);
     let mut schema = Schema::default();
+    let mut unknown = Vec::new();
     for e in ex.entities.iter().filter(|e| !excluded(&e.table)) {
-        let table = build_table(e, &types, &mut schema, &mut set)?;
+        let table = build_table(e, &types, &mut schema, &mut set, &mut unknown);
         let mut table = table;
         for rel in &e.relations {
             let target =
@@ -343,6 +592,11 @@ fn build(
             });
         }
         schema.tables.insert(table.name.clone(), table);
+    }
+    if !unknown.is_empty() {
+        return Err(EntityError::UnknownTypes(Box::new(UnknownTypes {
+            types: unknown,
+        })));
     }
     set.schema = schema;
     Ok(set)
@@ -413,7 +667,8 @@ fn build_table(
     types: &Types<'_>,
     schema: &mut Schema,
     set: &mut ModelSet,
-) -> Result<Table, EntityError> {
+    unknown: &mut Vec<UnknownTypeError>,
+) -> Table {
     let warn = |set: &mut ModelSet, line, message: String| {
         set.warnings.push(Warning {
             file: e.file.clone(),
@@ -444,19 +699,27 @@ fn build_table(
     let mut unique_keys: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for c in &e.columns {
         let resolved = match &c.ty {
-            TypeSource::Rust(ty) => types.rust_text(ty, 0),
+            TypeSource::Rust(ty) => types.column(ty, &e.file, &e.inline),
             TypeSource::Sea(t) => types.expr(t, 0),
         };
-        let (ty, enum_type) = resolved.map_err(|type_name| {
-            EntityError::UnknownType(Box::new(UnknownTypeError {
+        // An unknown type is reported with all the others at the end; the
+        // column stays (as `integer`) so that relations naming it resolve.
+        let (ty, enum_type) = resolved.unwrap_or_else(|miss| {
+            unknown.push(UnknownTypeError {
                 file: e.file.clone(),
                 line: c.line,
                 table: e.table.clone(),
                 field: c.field.clone(),
-                rust_type: c.rust_type.clone().unwrap_or_else(|| type_name.clone()),
-                type_name,
-            }))
-        })?;
+                rust_type: c
+                    .rust_type
+                    .clone()
+                    .unwrap_or_else(|| miss.type_name.clone()),
+                type_name: miss.type_name,
+                looked: miss.looked,
+                guess: miss.guess,
+            });
+            (ColumnType::Integer, None)
+        });
         if let Some(en) = enum_type {
             schema.enums.entry(en.name.clone()).or_insert(en);
         }
@@ -525,5 +788,5 @@ fn build_table(
             columns: pk.iter().map(|c| c.name.clone()).collect(),
         });
     }
-    Ok(table)
+    table
 }

@@ -139,6 +139,13 @@ pub(crate) fn builtin(ty: &Type) -> Builtin<'_> {
             None => Builtin::Unknown,
         };
     }
+    if matches!(name.as_str(), "Braced" | "Hyphenated" | "Simple" | "Urn")
+        && p.path.segments.len() >= 2
+        && p.path.segments[p.path.segments.len() - 2].ident == "fmt"
+    {
+        // uuid::fmt::{Braced, Hyphenated, Simple, Urn}: sea-query stores them as `Uuid`.
+        return Builtin::Type(T::Uuid);
+    }
     if name == "Cow" {
         return Builtin::Type(T::Varchar(None));
     }
@@ -233,6 +240,10 @@ mod tests {
         check("Vec<String>", "array of String");
         check("Vec<Option<i32>>", "array of i32");
         check("f32", "real");
+        check("uuid::fmt::Braced", "uuid");
+        check("Option<uuid::fmt::Urn>", "uuid");
+        check("fmt::Simple", "uuid");
+        check("Simple", "?");
         check("UserId", "?");
         check("sea_orm::Value", "?");
     }

@@ -92,6 +92,25 @@ fn find_str(e: &Expr) -> Option<String> {
     }
 }
 
+/// `Custom(SeaRc::new(MySqlType::LongBlob))`: sea-query's MySQL blob types,
+/// named as their `Iden` spells them.
+fn mysql_type(e: &Expr) -> Option<String> {
+    match strip(e) {
+        Expr::Path(p) if p.path.segments.len() >= 2 => {
+            let owner = &p.path.segments[p.path.segments.len() - 2].ident;
+            if owner != "MySqlType" {
+                return None;
+            }
+            match last_ident(&p.path).as_str() {
+                t @ ("TinyBlob" | "MediumBlob" | "LongBlob") => Some(t.to_lowercase()),
+                _ => None,
+            }
+        }
+        Expr::Call(c) => c.args.first().and_then(mysql_type),
+        _ => None,
+    }
+}
+
 pub(crate) fn parse_type_expr(expr: &Expr) -> Result<TypeExpr, String> {
     use ColumnType as T;
     let bad = || {
@@ -172,6 +191,18 @@ pub(crate) fn parse_type_expr(expr: &Expr) -> Result<TypeExpr, String> {
                     }
                 }
                 "Interval" => T::Interval,
+                // sea-query's constructor functions, `ColumnType::var_binary(32)`
+                // and `ColumnType::string(Some(64))`, which `column_type = "..."`
+                // may name as well as the variants.
+                "var_binary" => T::VarBinary(arg0.and_then(lit_u32).ok_or_else(bad)?),
+                "string" => T::Varchar(
+                    arg0.map(option_arg)
+                        .transpose()
+                        .map_err(|_| bad())?
+                        .flatten()
+                        .map(|e| lit_u32(e).ok_or_else(bad))
+                        .transpose()?,
+                ),
                 "Binary" => T::Binary(arg0.and_then(lit_u32).ok_or_else(bad)?),
                 "VarBinary" => match arg0.map(string_len) {
                     Some(Ok(Some(n))) => T::VarBinary(n),
@@ -195,7 +226,11 @@ pub(crate) fn parse_type_expr(expr: &Expr) -> Result<TypeExpr, String> {
                     "varbit({})",
                     arg0.and_then(lit_u32).ok_or_else(bad)?
                 )),
-                "custom" | "Custom" => T::Custom(arg0.and_then(find_str).ok_or_else(bad)?),
+                "custom" | "Custom" => T::Custom(
+                    arg0.and_then(find_str)
+                        .or_else(|| arg0.and_then(mysql_type))
+                        .ok_or_else(bad)?,
+                ),
                 "Array" => {
                     let inner = arg0.ok_or_else(bad)?;
                     // `Array(RcOrArc::new(inner))`, `Array(Rc::new(..))`, `Array(inner.into())`
@@ -272,6 +307,13 @@ mod tests {
         check("Binary(16)", "binary(16)");
         check("Money(Some((10, 2)))", "money");
         check("ColumnType::Integer.into()", "integer");
+        check("var_binary(32)", "varbinary(32)");
+        check(
+            "Custom(SeaRc::new(MySqlType::LongBlob))",
+            "custom(longblob)",
+        );
+        check("string(Some(64))", "varchar(64)");
+        check("string(None)", "varchar");
     }
 
     #[test]

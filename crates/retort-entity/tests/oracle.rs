@@ -10,6 +10,20 @@ mod blog;
 #[path = "../../../fixtures/store/entity/mod.rs"]
 mod store;
 
+// The workspace fixture's entity crate says `domain::...` and
+// `common::...`: this test crate stands in for both crates, with their
+// items re-exported at its root.
+extern crate self as common;
+extern crate self as domain;
+#[path = "../../../fixtures/workspace/crates/common/src/lib.rs"]
+mod ws_common;
+#[path = "../../../fixtures/workspace/crates/domain/src/lib.rs"]
+mod ws_domain;
+pub use ws_common::*;
+pub use ws_domain::*;
+#[path = "../../../fixtures/workspace/crates/entity/src/entities/mod.rs"]
+mod workspace;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
@@ -311,8 +325,11 @@ struct Check {
 
 impl Check {
     fn new(fixture_name: &str) -> Self {
-        let set = read_models(&[fixture(fixture_name)], &ReadOptions::default())
-            .unwrap_or_else(|e| panic!("{e}"));
+        Self::at(fixture(fixture_name))
+    }
+
+    fn at(path: PathBuf) -> Self {
+        let set = read_models(&[path], &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
         let renamed = set
             .renamed_from
             .iter()
@@ -410,6 +427,22 @@ fn store_agrees_with_seaorm() {
     );
     let used = c.finish();
     assert_eq!(used, BTreeSet::from(["D1", "D2", "D3", "D4", "D8"]));
+}
+
+/// Types from other crates of a Cargo workspace, read with only the entity
+/// crate's folder given and no `[models.types]`.
+#[test]
+fn workspace_types_agree_with_seaorm() {
+    let entity = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/workspace/crates/entity/src");
+    let mut c = Check::at(entity);
+    c.entity::<workspace::customers::Entity>();
+    c.entity::<workspace::orders::Entity>();
+    c.entity::<workspace::order_lines::Entity>();
+    c.active_enum::<domain::OrderStatus>();
+    assert_eq!(c.schema.enums.keys().collect::<Vec<_>>(), ["order_status"]);
+    let used = c.finish();
+    assert_eq!(used, BTreeSet::from(["D1"]));
 }
 
 #[test]

@@ -339,13 +339,16 @@ fn unknown_type_names_file_line_field_and_the_fix() {
     let err = read_with(&[("t.rs", &src)], &ReadOptions::default()).unwrap_err();
     let msg = err.to_string();
     assert!(
-        matches!(&err, EntityError::UnknownType(u) if u.field == "owner" && u.type_name == "UserId")
+        matches!(&err, EntityError::UnknownTypes(u) if u.types.len() == 1 && u.types[0].field == "owner" && u.types[0].type_name == "UserId")
     );
     assert!(msg.contains("t.rs:7: "), "{msg}");
     assert!(msg.contains("`owner`"), "{msg}");
     assert!(msg.contains("`UserId`"), "{msg}");
-    assert!(msg.contains("hint: add `UserId = \"integer\"`"), "{msg}");
-    assert!(msg.contains("[models.types]"), "{msg}");
+    assert!(msg.contains("\nhint: "), "{msg}");
+    assert!(
+        msg.ends_with("[models.types]\nUserId = \"integer\""),
+        "{msg}"
+    );
 
     let opts = ReadOptions {
         types: BTreeMap::from([("UserId".to_owned(), "bigint".to_owned())]),
@@ -444,4 +447,243 @@ fn inline_modules_and_values() {
     let c = set.schema.tables["users"].column("on").unwrap();
     assert_eq!(c.default, Some(ColumnDefault::Literal(Value::Bool(true))));
     let _ = FkAction::Cascade;
+}
+
+/// Point 4 of issue 12: forms SeaORM compiles that the reader once refused
+/// or misread.
+#[test]
+fn json_struct_in_the_same_file_is_json() {
+    let src = format!(
+        "{}\n#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, FromJsonQueryResult)]\npub struct Settings {{ pub dark: bool }}\n",
+        model(
+            "t",
+            "#[sea_orm(primary_key)] pub id: i32,\n    pub settings: Settings,\n    pub old: Option<Settings>"
+        )
+    );
+    let set = read(&[("t.rs", &src)]);
+    assert_eq!(
+        columns(&set.schema.tables["t"])[1..],
+        ["settings json", "old json null"]
+    );
+}
+
+#[test]
+fn uuid_fmt_types_are_uuid() {
+    let src = format!(
+        "use uuid::fmt::{{Braced, Urn}};\n{}",
+        model(
+            "t",
+            "#[sea_orm(primary_key)] pub id: i32,\n    pub a: uuid::fmt::Hyphenated,\n    pub b: Option<uuid::fmt::Simple>,\n    pub c: Braced,\n    pub d: Urn"
+        )
+    );
+    let set = read(&[("t.rs", &src)]);
+    assert_eq!(
+        columns(&set.schema.tables["t"])[1..],
+        ["a uuid", "b uuid null", "c uuid", "d uuid"]
+    );
+}
+
+#[test]
+fn column_type_constructor_functions() {
+    let src = model(
+        "t",
+        "#[sea_orm(primary_key)] pub id: i32,\n    #[sea_orm(column_type = \"var_binary(32)\")]\n    pub hash: Vec<u8>,\n    #[sea_orm(column_type = \"string(Some(12))\")]\n    pub code: String",
+    );
+    let set = read(&[("t.rs", &src)]);
+    assert_eq!(
+        columns(&set.schema.tables["t"])[1..],
+        ["hash varbinary(32)", "code varchar(12)"]
+    );
+}
+
+#[test]
+fn computed_table_name_is_skipped_with_a_warning() {
+    let src = format!(
+        "{HEAD}pub const PREFIX: &str = \"app\";\n\n#[derive(Copy, Clone, Default, Debug, DeriveEntity)]\npub struct Entity;\n\nimpl EntityName for Entity {{\n    fn table_name(&self) -> &'static str {{\n        PREFIX\n    }}\n}}\n\n#[derive(Copy, Clone, Debug, EnumIter, DeriveColumn)]\npub enum Column {{\n    Id,\n}}\n\nimpl ColumnTrait for Column {{\n    type EntityName = Entity;\n    fn def(&self) -> ColumnDef {{\n        match self {{\n            Self::Id => ColumnType::Integer.def(),\n        }}\n    }}\n}}\n"
+    );
+    let set = read(&[
+        ("computed.rs", &src),
+        ("t.rs", &model("t", "#[sea_orm(primary_key)] pub id: i32")),
+    ]);
+    assert_eq!(set.schema.tables.keys().collect::<Vec<_>>(), ["t"]);
+    let w: Vec<String> = set.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(
+        w[0].contains(
+            "computed.rs:8: entity `computed::Entity` is skipped: its `table_name` is computed"
+        ),
+        "{w:?}"
+    );
+}
+
+#[test]
+fn unknown_sea_orm_key_is_an_error_with_the_nearest_key() {
+    for (fields, line, key, near) in [
+        (
+            "#[sea_orm(primary_kee)] pub id: i32",
+            6,
+            "primary_kee",
+            "primary_key",
+        ),
+        (
+            "#[sea_orm(primary_key)] pub id: i32,\n    #[sea_orm(colum_type = \"Text\")] pub t: String",
+            7,
+            "colum_type",
+            "column_type",
+        ),
+        (
+            "#[sea_orm(primary_key)] pub id: i32,\n    #[sea_orm(unique, nulable)] pub t: Option<String>",
+            7,
+            "nulable",
+            "nullable",
+        ),
+    ] {
+        let err = read_with(&[("t.rs", &model("t", fields))], &ReadOptions::default()).unwrap_err();
+        let msg = err.to_string();
+        assert!(matches!(err, EntityError::InvalidAttribute { .. }), "{msg}");
+        assert!(
+            msg.contains(&format!("t.rs:{line}: unknown key `{key}`")),
+            "{msg}"
+        );
+        assert!(
+            msg.contains(&format!("hint: did you mean `{near}`?")),
+            "{msg}"
+        );
+    }
+    let src = model("t", "#[sea_orm(primary_key)] pub id: i32").replace("table_name", "table_nam");
+    let msg = read_with(&[("t.rs", &src)], &ReadOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("unknown key `table_nam`") && msg.contains("`table_name`"),
+        "{msg}"
+    );
+}
+
+/// A small workspace written on the spot: `crate::`, `super::`, a type
+/// alias, a registry crate, and one error for every unknown type.
+#[test]
+fn workspace_paths_from_the_entity_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"app\", \"kinds\"]\n",
+        ),
+        (
+            "kinds/Cargo.toml",
+            "[package]\nname = \"kinds\"\nversion = \"0.1.0\"\n",
+        ),
+        (
+            "kinds/src/lib.rs",
+            "pub mod inner { pub mod deep;\n pub use deep::*; }\n",
+        ),
+        (
+            "kinds/src/inner/deep.rs",
+            "use sea_orm::entity::prelude::*;\n#[derive(Clone, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]\n#[sea_orm(rs_type = \"i16\", db_type = \"SmallInteger\")]\npub enum Level { #[sea_orm(num_value = 1)] One }\n",
+        ),
+        (
+            "app/Cargo.toml",
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\n[dependencies]\nkinds = { path = \"../kinds\" }\nrust_decimal = \"1\"\nmoney = \"1\"\n",
+        ),
+        ("app/src/lib.rs", "pub mod types;\npub mod entity;\n"),
+        (
+            "app/src/types.rs",
+            "pub type Code = String;\npub struct Plain(pub i64);\n",
+        ),
+        (
+            "app/src/entity/mod.rs",
+            "pub mod t;\npub use crate::types::Code as Short;\n",
+        ),
+    ];
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        fs_err::create_dir_all(path.parent().unwrap()).unwrap();
+        fs_err::write(path, text).unwrap();
+    }
+    let t = |fields: &str| {
+        model("t", fields).replace(
+            HEAD,
+            &format!("{HEAD}use kinds::inner::Level;\nuse rust_decimal::Decimal as Dec;\n"),
+        )
+    };
+    fs_err::write(
+        dir.path().join("app/src/entity/t.rs"),
+        t("#[sea_orm(primary_key)] pub id: i32,\n    pub level: Level,\n    pub code: crate::types::Code,\n    pub short: super::Short,\n    pub amount: Dec"),
+    )
+    .unwrap();
+    let entity = dir.path().join("app/src/entity");
+    let set = read_models(std::slice::from_ref(&entity), &ReadOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        columns(&set.schema.tables["t"])[1..],
+        [
+            "level smallint",
+            "code varchar",
+            "short varchar",
+            "amount decimal"
+        ]
+    );
+
+    fs_err::write(
+        dir.path().join("app/src/entity/t.rs"),
+        t("#[sea_orm(primary_key)] pub id: i32,\n    pub a: money::Money,\n    pub b: crate::types::Plain,\n    pub c: kinds::Nothing"),
+    )
+    .unwrap();
+    let err = read_models(&[entity], &ReadOptions::default()).unwrap_err();
+    let EntityError::UnknownTypes(u) = &err else {
+        panic!("{err}")
+    };
+    let msg = err.to_string();
+    assert_eq!(u.types.len(), 3, "{msg}");
+    assert!(
+        u.types[0]
+            .looked
+            .contains("crate `money`, which is not in the workspace"),
+        "{msg}"
+    );
+    assert!(u.types[1].looked.contains("derives none of"), "{msg}");
+    assert_eq!(u.types[1].guess, "bigint", "{msg}");
+    assert!(
+        u.types[2].looked.contains("no definition found")
+            && u.types[2].looked.contains("crate `kinds`"),
+        "{msg}"
+    );
+    assert!(
+        msg.ends_with(
+            "[models.types]\nMoney = \"decimal\"\nPlain = \"bigint\"\nNothing = \"varchar\""
+        ),
+        "{msg}"
+    );
+}
+
+/// sea-orm-codegen 0.10's expanded form: `match self { .. }.def()`.
+#[test]
+fn expanded_def_with_the_def_call_after_the_match() {
+    let src = format!(
+        "{HEAD}#[derive(Copy, Clone, Default, Debug, DeriveEntity)]\npub struct Entity;\n\nimpl EntityName for Entity {{\n    fn table_name(&self) -> &str {{\n        \"users\"\n    }}\n}}\n\n#[derive(Copy, Clone, Debug, EnumIter, DeriveColumn)]\npub enum Column {{\n    Id,\n    Email,\n}}\n\n#[derive(Copy, Clone, Debug, EnumIter, DerivePrimaryKey)]\npub enum PrimaryKey {{\n    Id,\n}}\n\nimpl ColumnTrait for Column {{\n    type EntityName = Entity;\n    fn def(&self) -> ColumnDef {{\n        match self {{\n            Column::Id => ColumnType::String(StringLen::N(255)),\n            Column::Email => ColumnType::Text,\n        }}\n        .def()\n    }}\n}}\n"
+    );
+    let set = read(&[("users.rs", &src)]);
+    assert_eq!(
+        columns(&set.schema.tables["users"]),
+        ["id varchar(255) pk", "email text"]
+    );
+}
+
+/// A derive behind a feature (`cfg_attr`) counts, as where SeaORM compiles
+/// it; sea-query's MySQL blob types in `Custom(...)` are named as it names them.
+#[test]
+fn cfg_attr_derives_and_mysql_custom_types() {
+    let src = format!(
+        "{}\n#[cfg_attr(feature = \"sea_orm\", derive(DeriveValueType))]\npub struct Login(String);\n\n#[derive(Clone, DeriveValueType)]\n#[sea_orm(column_type = \"Custom(SeaRc::new(MySqlType::LongBlob))\", array_type = \"Bytes\")]\npub struct Blob(Vec<u8>);\n",
+        model(
+            "t",
+            "#[sea_orm(primary_key)] pub id: i32,\n    pub login: Login,\n    pub data: Blob"
+        )
+    );
+    let set = read(&[("t.rs", &src)]);
+    assert_eq!(
+        columns(&set.schema.tables["t"])[1..],
+        ["login varchar", "data custom(longblob)"]
+    );
 }
