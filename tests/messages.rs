@@ -89,7 +89,16 @@ async fn the_change_list_names_enums_as_the_file_does_mysql() {
     let db = test_db!(Dialect::Mysql, "enum_names");
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let entities = repo_root().join("fixtures/store/entity");
+    // The store's entities without its PostgreSQL array, which MySQL cannot
+    // store (autogenerate refuses it there).
+    let copy = tempfile::tempdir().unwrap();
+    for e in fs_err::read_dir(repo_root().join("fixtures/store/entity")).unwrap() {
+        let path = e.unwrap().path();
+        let text = fs_err::read_to_string(&path).unwrap();
+        let text = text.replace("    pub tags: Vec<String>,\n", "");
+        fs_err::write(copy.path().join(path.file_name().unwrap()), text).unwrap();
+    }
+    let entities = copy.path().to_path_buf();
     fs_err::write(
         d.join("alembic.toml"),
         format!(

@@ -65,8 +65,12 @@ pub fn autogenerate(
     let options = DiffOptions::for_dialect(sources.dialect)
         .table_renames(renames.tables)
         .renames(renames.columns);
-    let diff = retort_diff::diff(&from, &to, &options);
+    let mut diff = retort_diff::diff(&from, &to, &options);
     if !diff.is_empty() {
+        // The models' own spellings: defaults as written, and foreign key
+        // actions the comparison counts as none (`NoAction`), so that MySQL
+        // reads back what the models say.
+        diff.respell(&from, &sources.chain, &to, &sources.models);
         retort_diff::verify_on(&sources.chain, &from, &to, &diff, &options, &portable)?;
         if let Some(d) = sources.dialect {
             let norm = |s: &Schema| normalized(Some(d), s);

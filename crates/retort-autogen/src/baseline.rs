@@ -85,8 +85,9 @@ pub fn plan_baseline(sources: &Sources) -> Result<Baseline, AutogenError> {
     let portable = retort_catalog::normalize_portable;
     let options = DiffOptions::for_dialect(dialect);
     let (from, to) = (portable(base), portable(&target));
-    let diff = retort_diff::diff(&from, &to, &options);
+    let mut diff = retort_diff::diff(&from, &to, &options);
     if !diff.is_empty() {
+        diff.respell(&from, base, &to, &target);
         retort_diff::verify_on(base, &from, &to, &diff, &options, &portable)?;
         let norm = |s: &Schema| normalized(dialect, s);
         let (nf, nt) = (norm(base), norm(&db.schema));
