@@ -268,7 +268,7 @@ async fn an_array_model_on_sqlite_is_an_error_at_autogenerate() {
     fs_err::create_dir_all(dir.path().join("migrations/versions")).unwrap();
     let err = fails(dir.path(), &["revision", "--autogenerate", "-m", "x"], 2);
     assert!(
-        err.contains("`notes.labels` has type `varchar[]`, which sqlite cannot store"),
+        err.contains("tags.rs:8 (field `labels`): `notes.labels` has type `varchar[]`, which sqlite cannot store"),
         "{err}"
     );
     db.drop().await;

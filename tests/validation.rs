@@ -248,8 +248,8 @@ async fn identifiers_over_the_limit_change_nothing(dialect: Dialect) {
         e.contains("a.toml:4: table `") && e.contains("is 70"),
         "{e}"
     );
-    assert_eq!(user_tables(&db).await, Vec::<String>::new());
-    assert_eq!(versions(&db).await, Vec::<String>::new());
+    // Refused before anything is created, version tables included.
+    assert_eq!(db.tables().await, Vec::<String>::new());
     write_revision(d, "a.toml", &long_names(60, 60, 60));
     ok(d, &with_url(&db.url, &["upgrade", "head"]));
     assert!(db.tables().await.contains(&long(60)));

@@ -56,7 +56,7 @@ pub fn autogenerate(
         }
     }
     if let Some(d) = sources.dialect {
-        unsupported(&sources.models, d)?;
+        unsupported(sources, d)?;
     }
     let portable = retort_catalog::normalize_portable;
     let (from, to) = (portable(&sources.chain), portable(&sources.models));
@@ -83,18 +83,24 @@ pub fn autogenerate(
 
 /// A model type `dialect` cannot store at all is an error now, not a
 /// revision that fails at upgrade.
-fn unsupported(models: &Schema, dialect: Dialect) -> Result<(), AutogenError> {
+fn unsupported(sources: &Sources, dialect: Dialect) -> Result<(), AutogenError> {
     if dialect == Dialect::Postgres {
         return Ok(());
     }
-    for t in models.tables.values() {
+    for t in sources.models.tables.values() {
         for c in &t.columns {
             if matches!(c.ty, ColumnType::Array(_)) {
+                let at = sources
+                    .model_fields
+                    .iter()
+                    .find(|f| f.table == t.name && f.column == c.name)
+                    .map(|f| format!("{}:{} (field `{}`)", f.file.display(), f.line, f.field));
                 return Err(AutogenError::Unsupported {
                     table: t.name.clone(),
                     column: c.name.clone(),
                     ty: c.ty.to_string(),
                     dialect,
+                    at,
                 });
             }
         }

@@ -33,7 +33,8 @@ pub enum AutogenError {
     #[error("{0}")]
     BadRename(#[from] retort_diff::ParseRenameError),
     #[error(
-        "`{table}.{column}` has type `{ty}`, which {dialect} cannot store",
+        "{}`{table}.{column}` has type `{ty}`, which {dialect} cannot store",
+        .at.as_ref().map(|a| format!("{a}: ")).unwrap_or_default(),
         dialect = .dialect.name()
     )]
     Unsupported {
@@ -41,6 +42,8 @@ pub enum AutogenError {
         column: String,
         ty: String,
         dialect: Dialect,
+        /// `file:line (field `name`)` of the entity field, when known.
+        at: Option<String>,
     },
     #[error("`{0}` needs a live database: pass `--url URL` or set `url`")]
     NeedsDatabase(&'static str),

@@ -30,6 +30,8 @@ pub struct Sources {
     pub models: Schema,
     /// `#[sea_orm(renamed_from = "...")]` in the entities.
     pub renamed_from: Vec<ColumnRename>,
+    /// Where each model column is written (empty for models given as a schema).
+    pub model_fields: Vec<retort_entity::FieldLocation>,
     /// The chain's heads, sorted.
     pub heads: Vec<String>,
     /// C: what the revision chain builds up to its heads.
@@ -159,6 +161,7 @@ pub async fn read_sources(
             .iter()
             .map(|r| ColumnRename::new(&r.table, &r.from, &r.to))
             .collect(),
+        model_fields: models.fields,
         heads,
         chain: chain_schema,
         database,

@@ -95,5 +95,5 @@ mod sea_type;
 mod workspace;
 
 pub use error::{EntityError, UnknownTypeError, UnknownTypes, Warning};
-pub use model_set::{ModelSet, ReadOptions, RenamedColumn};
+pub use model_set::{FieldLocation, ModelSet, ReadOptions, RenamedColumn};
 pub use read::read_models;

@@ -24,6 +24,28 @@ pub struct ModelSet {
     pub warnings: Vec<Warning>,
     /// `#[sea_orm(renamed_from = "...")]` hints, for rename detection.
     pub renamed_from: Vec<RenamedColumn>,
+    /// Where each column's field is written, for messages about it.
+    pub fields: Vec<FieldLocation>,
+}
+
+/// The entity field a column comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldLocation {
+    pub table: String,
+    pub column: String,
+    /// The Rust field as written.
+    pub field: String,
+    pub file: std::path::PathBuf,
+    pub line: usize,
+}
+
+impl ModelSet {
+    /// Where `table.column` is written, when an entity source describes it.
+    pub fn field(&self, table: &str, column: &str) -> Option<&FieldLocation> {
+        self.fields
+            .iter()
+            .find(|f| f.table == table && f.column == column)
+    }
 }
 
 /// A column that says it was called something else before.

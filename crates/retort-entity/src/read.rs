@@ -751,6 +751,13 @@ fn build_table(
                 ),
             );
         }
+        set.fields.push(crate::FieldLocation {
+            table: e.table.clone(),
+            column: c.name.clone(),
+            field: c.field.clone(),
+            file: e.file.clone(),
+            line: c.line,
+        });
         if let Some(old) = &c.renamed_from {
             set.renamed_from.push(RenamedColumn {
                 table: e.table.clone(),
