@@ -19,18 +19,11 @@ fn fixture(dialect: Dialect) -> &'static str {
 /// A project whose models are the entities sea-orm-cli generated from the
 /// shop on `dialect`, and whose database is `url`.
 fn shop_project(url: &str, dialect: Dialect) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
     let entities = repo_root()
         .join("fixtures/adopt")
         .join(fixture(dialect))
         .join("entity");
-    let config = format!(
-        "[alembic]\nscript_location = \"migrations\"\nurl = {url:?}\n\n[models]\npaths = [{:?}]\n",
-        entities.display().to_string()
-    );
-    fs_err::write(dir.path().join("alembic.toml"), config).unwrap();
-    fs_err::create_dir_all(dir.path().join("migrations/versions")).unwrap();
-    dir
+    project_for(url, &entities, "")
 }
 
 async fn build_shop(db: &TestDb, dialect: Dialect) {

@@ -9,16 +9,12 @@ use std::path::Path;
 
 /// The blog as the main chain and billing as `[apps.billing]`, on `url`.
 fn two_apps(url: &str, billing_extra: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let blog = repo_root().join("fixtures/blog/entity");
     let billing = repo_root().join("fixtures/billing/entity");
-    let config = format!(
-        "[alembic]\nscript_location = \"migrations\"\nurl = {url:?}\n\n[models]\npaths = [{:?}]\n\n[apps.billing]\nscript_location = \"billing/migrations\"\nmodels = [{:?}]\n{billing_extra}",
-        blog.display().to_string(),
+    let apps = format!(
+        "\n[apps.billing]\nscript_location = \"billing/migrations\"\nmodels = [{:?}]\n{billing_extra}",
         billing.display().to_string(),
     );
-    fs_err::write(dir.path().join("alembic.toml"), config).unwrap();
-    fs_err::create_dir_all(dir.path().join("migrations/versions")).unwrap();
+    let dir = project_for(url, &repo_root().join("fixtures/blog/entity"), &apps);
     fs_err::create_dir_all(dir.path().join("billing/migrations/versions")).unwrap();
     dir
 }
@@ -197,16 +193,7 @@ async fn a_chain_made_on_sqlite_is_right_on_postgres() {
         )
         .unwrap();
     }
-    let project = |url: &str| {
-        let dir = tempfile::tempdir().unwrap();
-        let config = format!(
-            "[alembic]\nscript_location = \"migrations\"\nurl = {url:?}\n\n[models]\npaths = [{:?}]\n",
-            entities.path().display().to_string()
-        );
-        fs_err::write(dir.path().join("alembic.toml"), config).unwrap();
-        fs_err::create_dir_all(dir.path().join("migrations/versions")).unwrap();
-        dir
-    };
+    let project = |url: &str| project_for(url, entities.path(), "");
     let on_sqlite = project(&sqlite.url);
     let s = on_sqlite.path();
     ok(s, &["revision", "--autogenerate", "-m", "billing"]);

@@ -7,18 +7,6 @@ use common::*;
 use retort_testing::{Dialect, TestDb, test_db};
 use std::path::Path;
 
-/// A project whose models are `entities` and whose database is `url`.
-fn project_for(url: &str, entities: &Path) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let config = format!(
-        "[alembic]\nscript_location = \"migrations\"\nurl = {url:?}\n\n[models]\npaths = [{:?}]\n",
-        entities.display().to_string()
-    );
-    fs_err::write(dir.path().join("alembic.toml"), config).unwrap();
-    fs_err::create_dir_all(dir.path().join("migrations/versions")).unwrap();
-    dir
-}
-
 fn revision_files(dir: &Path) -> usize {
     fs_err::read_dir(dir.join("migrations/versions"))
         .unwrap()
@@ -28,7 +16,7 @@ fn revision_files(dir: &Path) -> usize {
 async fn fixture_round_trip(dialect: Dialect, fixture: &str, offline: bool) {
     let db = test_db!(dialect, "autogen_fixture");
     let entities = repo_root().join("fixtures").join(fixture).join("entity");
-    let p = project_for(&db.url, &entities);
+    let p = project_for(&db.url, &entities, "");
     let dir = p.path();
     let mut args = vec!["revision", "--autogenerate", "-m", "create schema"];
     if offline {

@@ -23,16 +23,8 @@ use std::time::{Duration, Instant};
 /// than this is a failure, not a hang of the test suite.
 const LIMIT: Duration = Duration::from_secs(60);
 
-fn project_for(url: &str, fixture: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let entities = repo_root().join("fixtures").join(fixture);
-    let config = format!(
-        "[alembic]\nscript_location = \"migrations\"\nurl = {url:?}\n\n[models]\npaths = [{:?}]\n",
-        entities.display().to_string()
-    );
-    fs_err::write(dir.path().join("alembic.toml"), config).unwrap();
-    fs_err::create_dir_all(dir.path().join("migrations/versions")).unwrap();
-    dir
+fn fixture_project(url: &str, fixture: &str) -> tempfile::TempDir {
+    project_for(url, &repo_root().join("fixtures").join(fixture), "")
 }
 
 /// `retort ARGS`, required to succeed within [`LIMIT`]; returns stderr.
@@ -78,7 +70,7 @@ fn revision_text(dir: &Path) -> String {
 
 async fn round_trip(dialect: Dialect, offline: bool) {
     let db = test_db!(dialect, "fk_cycles");
-    let p = project_for(&db.url, "cycles/entity");
+    let p = fixture_project(&db.url, "cycles/entity");
     let dir = p.path();
     let mut args = vec!["revision", "--autogenerate", "-m", "create schema"];
     if offline {
@@ -151,7 +143,7 @@ async fn cycles_offline_sqlite() {
 /// `None` when the server is not reachable (a skip, a failure under CI).
 async fn spellings(dialect: Dialect, fixture: &str, offline: bool) -> Option<TestDb> {
     let db = TestDb::create(dialect, "spellings").await?;
-    let p = project_for(&db.url, fixture);
+    let p = fixture_project(&db.url, fixture);
     let dir = p.path();
     let mut args = vec!["revision", "--autogenerate", "-m", "create schema"];
     if offline {
@@ -235,7 +227,7 @@ async fn sea_orm_cli_reads_back_no_action_keys_mysql() {
     let schema = fs_err::read_to_string(fixture.join("schema.sql")).unwrap();
     original.execute_script(&schema).await.unwrap();
     let db = test_db!(Dialect::Mysql, "codegen_back");
-    let p = project_for(&db.url, "codegen_mysql/compact");
+    let p = fixture_project(&db.url, "codegen_mysql/compact");
     let dir = p.path();
     bounded(dir, &["revision", "--autogenerate", "-m", "chinook"]);
     bounded(dir, &["upgrade", "head"]);

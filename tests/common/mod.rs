@@ -119,6 +119,20 @@ pub fn fails(dir: &Path, args: &[&str], code: i32) -> String {
     stderr(&o)
 }
 
+/// A project in a temp dir whose database is `url` and whose models are the
+/// entity sources under `entities`, with an empty `migrations/versions/`;
+/// `extra` is appended to `alembic.toml` (more sections, such as `[apps.NAME]`).
+pub fn project_for(url: &str, entities: &Path, extra: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "[alembic]\nscript_location = \"migrations\"\nurl = {url:?}\n\n[models]\npaths = [{:?}]\n{extra}",
+        entities.display().to_string()
+    );
+    fs_err::write(dir.path().join("alembic.toml"), config).unwrap();
+    fs_err::create_dir_all(dir.path().join("migrations/versions")).unwrap();
+    dir
+}
+
 /// A project in a temp dir with `alembic.toml` and `migrations/versions/`.
 pub fn project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

@@ -113,8 +113,9 @@ pub fn plan_baseline(sources: &Sources) -> Result<Baseline, AutogenError> {
 }
 
 /// The database's schema with the models' own type and default of every
-/// column the models describe and the dialect stores alike; the enum types
-/// those columns name come along.
+/// column the models describe and the dialect stores alike (the enum types
+/// those columns name come along), and the models' foreign key actions
+/// where the dialect cannot tell them apart.
 pub(crate) fn spelled_like_models(
     db: &Schema,
     models: &Schema,
@@ -152,15 +153,6 @@ pub(crate) fn spelled_like_models(
                 c.default = rc.default.clone();
             }
         }
-    }
-    for (name, t) in &mut out.tables {
-        let (Some(nd), Some(nm), Some(raw)) = (
-            norm_db.tables.get(name),
-            norm_models.tables.get(name),
-            models.tables.get(name),
-        ) else {
-            continue;
-        };
         // Foreign key actions the dialect cannot tell apart (MySQL's
         // RESTRICT and NO ACTION) are written as the models state them.
         for fk in &mut t.foreign_keys {
