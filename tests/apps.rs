@@ -83,6 +83,26 @@ async fn two_chains(dialect: Dialect) {
         "{status}"
     );
     assert!(!status.contains("No "), "every revision ran:\n{status}");
+    // One JSON document for every chain.
+    let doc: serde_json::Value = serde_json::from_str(&ok(
+        dir,
+        &with_url(&empty.url, &["status", "--all", "--format", "json"]),
+    ))
+    .unwrap();
+    let chains = doc["chains"].as_array().unwrap();
+    assert_eq!(chains.len(), 2, "{doc}");
+    assert_eq!(chains[1]["app"], "billing");
+    assert!(
+        chains.iter().all(|c| c["revisions"][0]["ran"] == true),
+        "{doc}"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&ok(
+        dir,
+        &with_url(&empty.url, &["check", "--all", "--format", "json"]),
+    ))
+    .unwrap();
+    assert_eq!(doc["in_sync"], true, "{doc}");
+    assert_eq!(doc["chains"][1]["report"]["chain"], "app `billing`");
     let current = ok(dir, &with_url(&empty.url, &["current", "--all"]));
     assert_eq!(
         current.lines().filter(|l| l.contains("(head)")).count(),

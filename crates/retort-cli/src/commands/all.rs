@@ -41,10 +41,7 @@ pub fn run(config: &Config, command: Command, _all: bool) -> Result<(), CliError
         }
     );
     if json {
-        return Err(
-            CliError::user("`--all` prints one report per chain, and `--format json` one document")
-                .hint("run the command once per chain: without `-n` for the main chain, then `-n NAME` for each app"),
-        );
+        return json_document(config, &command);
     }
     let is_check = matches!(command, Command::Check { .. });
     let sql = matches!(&command, Command::Upgrade(a) | Command::Downgrade(a) if a.offline.sql);
@@ -103,6 +100,49 @@ pub fn run(config: &Config, command: Command, _all: bool) -> Result<(), CliError
             "{} of {} chain(s) differ: {}",
             differing.len(),
             labels.len(),
+            differing.join(", ")
+        )))
+    }
+}
+
+/// `status --all` and `check --all` with `--format json`: one document,
+/// `{"chains": [{"chain", "version_table", ...}], ...}`, in config order.
+fn json_document(config: &Config, command: &Command) -> Result<(), CliError> {
+    let mut chains = Vec::new();
+    let mut differing = Vec::new();
+    for c in config.all_chains()? {
+        let script = Script::load(&c.script_location).map_err(crate::script_error)?;
+        let mut entry = serde_json::json!({
+            "chain": label(&c),
+            "app": c.app,
+            "version_table": c.version_table,
+        });
+        match command {
+            Command::Check {
+                offline, dialect, ..
+            } => {
+                let report = super::autogenerate::check_report(&c, &script, *offline, *dialect)?;
+                if !report.in_sync() {
+                    differing.push(label(&c));
+                }
+                entry["report"] = report.to_json();
+            }
+            _ => entry["revisions"] = super::online::status_json(&c, script)?,
+        }
+        chains.push(entry);
+    }
+    let doc = if matches!(command, Command::Check { .. }) {
+        serde_json::json!({ "in_sync": differing.is_empty(), "chains": chains })
+    } else {
+        serde_json::json!({ "chains": chains })
+    };
+    outln!("{}", serde_json::to_string_pretty(&doc).expect("json"))?;
+    if differing.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::no(format!(
+            "{} chain(s) differ: {}",
+            differing.len(),
             differing.join(", ")
         )))
     }

@@ -264,8 +264,7 @@ pub fn check(
     format: CheckFormat,
     dialect: Option<Dialect>,
 ) -> Result<(), CliError> {
-    let sources = sources(config, script, offline, dialect)?;
-    let report = compare(&sources);
+    let report = check_report(config, script, offline, dialect)?;
     match format {
         CheckFormat::Json => outln!(
             "{}",
@@ -294,8 +293,18 @@ pub fn check(
     } else {
         format!("differences in {}", pairs.join(", "))
     };
-    Err(CliError::no(format!("{}: {what}", sources.chain_label))
+    Err(CliError::no(format!("{}: {what}", report.chain_label))
         .hint(report.hints().join("\nhint: ")))
+}
+
+/// The comparison `check` prints, for `check --all --format json` too.
+pub(crate) fn check_report(
+    config: &Config,
+    script: &Script,
+    offline: bool,
+    dialect: Option<Dialect>,
+) -> Result<Comparison, CliError> {
+    Ok(compare(&sources(config, script, offline, dialect)?))
 }
 
 /// `baseline -m MSG`: writes what the database has and the chain does not

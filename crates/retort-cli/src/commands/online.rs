@@ -242,24 +242,33 @@ pub fn current_heads(config: &Config, script: Script) -> Result<Vec<String>, Cli
     block_on(m.current(url)).map_err(|e| run_error(e, url))
 }
 
+/// `status --format json`: one object per revision.
+pub fn status_json(config: &Config, script: Script) -> Result<serde_json::Value, CliError> {
+    let url = url(config)?;
+    let m = reader(config, script);
+    let rows = block_on(m.status(url)).map_err(|e| run_error(e, url))?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "revision": r.revision, "message": r.message, "ran": r.ran,
+                "batch": r.batch, "applied_at": r.applied_at, "changed": r.changed,
+                "baseline": r.baseline,
+            })
+        })
+        .collect())
+}
+
 pub fn status(config: &Config, script: Script, format: OutputFormat) -> Result<(), CliError> {
+    if format == OutputFormat::Json {
+        let items = status_json(config, script)?;
+        return outln!("{}", serde_json::to_string_pretty(&items).expect("json"));
+    }
     let url = url(config)?;
     let m = reader(config, script);
     let rows = block_on(m.status(url)).map_err(|e| run_error(e, url))?;
     match format {
-        OutputFormat::Json => {
-            let items: Vec<serde_json::Value> = rows
-                .iter()
-                .map(|r| {
-                    serde_json::json!({
-                        "revision": r.revision, "message": r.message, "ran": r.ran,
-                        "batch": r.batch, "applied_at": r.applied_at, "changed": r.changed,
-                        "baseline": r.baseline,
-                    })
-                })
-                .collect();
-            outln!("{}", serde_json::to_string_pretty(&items).expect("json"))?;
-        }
+        OutputFormat::Json => unreachable!("printed above"),
         OutputFormat::Table => {
             let header = ["Ran?", "Revision", "Batch", "Applied at", "Message"];
             let body: Vec<[String; 5]> = rows
