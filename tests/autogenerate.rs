@@ -541,3 +541,27 @@ fn narrowing_a_type_is_marked_destructive_in_the_summary_and_the_file() {
     // The file still parses and the chain is in sync with the models.
     ok(dir, &["check", "--offline"]);
 }
+
+/// With two heads, `check`'s hint names `heads`: `upgrade head` would be
+/// ambiguous there.
+#[test]
+fn with_two_heads_check_hints_upgrade_heads() {
+    let p = project_for(
+        "sqlite://x.db",
+        &repo_root().join("fixtures/blog/entity"),
+        "",
+    );
+    let dir = p.path();
+    for id in ["aaaaaaaaaaa1", "aaaaaaaaaaa2"] {
+        write_revision(
+            dir,
+            &format!("{id}.toml"),
+            &format!("revision = \"{id}\"\nmessage = \"a branch\"\n"),
+        );
+    }
+    let err = fails(dir, &["check", "--offline"], 1);
+    assert!(
+        err.contains("then `retort upgrade heads`") && !err.contains("upgrade head`"),
+        "{err}"
+    );
+}
