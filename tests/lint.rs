@@ -344,3 +344,45 @@ fn a_range_lints_the_revisions_after_from() {
         serde_json::json!(["a00000000001", "b00000000002"])
     );
 }
+
+/// On a server: the pending revision only, with the URL's dialect findings.
+async fn no_argument_on_a_server(dialect: retort_testing::Dialect) {
+    let db = retort_testing::test_db!(dialect, "lint_pending");
+    let dir = project_with(NO_URL);
+    ok(dir.path(), &with_url(&db.url, &["upgrade", "a00000000001"]));
+    let o = retort(
+        dir.path(),
+        &with_url(&db.url, &["lint", "--format", "json"]),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["scope"], "unapplied");
+    assert_eq!(v["revisions"], serde_json::json!(["b00000000002"]));
+    let got: Vec<String> = codes(&v).into_iter().map(|(c, _)| c).collect();
+    match dialect {
+        retort_testing::Dialect::Postgres => {
+            assert_eq!(v["dialect"], "postgres");
+            assert_eq!(
+                got,
+                [
+                    "RT102", "RT302", "RT104", "RT403", "RT202", "RT404", "RT401"
+                ]
+            );
+        }
+        _ => {
+            assert_eq!(v["dialect"], "mysql");
+            assert_eq!(got, ["RT102", "RT302", "RT104", "RT202"]);
+        }
+    }
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn no_argument_on_postgres() {
+    no_argument_on_a_server(retort_testing::Dialect::Postgres).await;
+}
+
+#[tokio::test]
+async fn no_argument_on_mariadb() {
+    no_argument_on_a_server(retort_testing::Dialect::Mysql).await;
+}

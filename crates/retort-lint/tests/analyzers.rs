@@ -470,3 +470,14 @@ fn codes_are_unique_and_ordered() {
     seen.dedup();
     assert_eq!(seen.len(), CODES.len());
 }
+
+/// The README's table lists every code with its default severity.
+#[test]
+fn the_readme_lists_every_code() {
+    let readme = fs_err::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
+        .expect("README.md");
+    for c in CODES {
+        let row = format!("| {} | {} |", c.code, c.severity);
+        assert!(readme.contains(&row), "README lacks `{row}`");
+    }
+}
