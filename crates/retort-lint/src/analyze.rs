@@ -16,7 +16,8 @@ pub(crate) struct Context<'a> {
     /// Enum types created earlier in the same revision.
     pub new_enums: &'a HashSet<String>,
     pub dialect: Option<Dialect>,
-    /// Whether the revision's downgrade has an `execute` step.
+    /// Whether the revision's downgrade has an `execute` step, or says
+    /// with `irreversible` that it cannot be undone.
     pub downgrade_executes: bool,
 }
 

@@ -1,7 +1,7 @@
 //! Driving the analyzers over revisions: replay, new tables, settings and
 //! `lint_ignore`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use retort_core::{Dialect, Operation, Schema, apply};
 use retort_script::{Revision, Script};
@@ -20,35 +20,98 @@ pub struct LintOptions {
 
 /// Lints `revisions` of `script`, each against the schema its ancestors
 /// (and dependencies) replay to. The findings come in the order given.
+///
+/// One pass over the chain in upgrade order: while every revision before
+/// the one at hand is one of its ancestors (a straight chain), the running
+/// schema is its schema; past a branch, a revision's ancestors are replayed
+/// on their own.
 pub fn lint_revisions(
     script: &Script,
     revisions: &[&Revision],
     options: &LintOptions,
 ) -> Result<Report, LintError> {
+    let mut wanted: HashMap<&str, Option<Report>> =
+        revisions.iter().map(|r| (r.id.as_str(), None)).collect();
     let order = script.topological();
+    let mut running = Some(Schema::default());
+    // Whether every revision so far has the one before it as its only parent.
+    let mut straight = true;
+    let mut left = wanted.len();
+    for (k, rev) in order.iter().enumerate() {
+        if left == 0 {
+            break;
+        }
+        straight = straight
+            && rev.depends_on.is_empty()
+            && match k {
+                0 => rev.down_revisions.is_empty(),
+                _ => rev.down_revisions == [order[k - 1].id.as_str()],
+            };
+        let Some(slot) = wanted.get_mut(rev.id.as_str()).filter(|s| s.is_none()) else {
+            if let Some(schema) = &mut running
+                && rev
+                    .upgrade
+                    .iter()
+                    .try_for_each(|op| apply(schema, op))
+                    .is_err()
+            {
+                // Branches that do not replay together: each on its own from here.
+                running = None;
+            }
+            continue;
+        };
+        left -= 1;
+        let exact = straight
+            || script
+                .applied_ids(std::slice::from_ref(&rev.id), true)
+                .is_ok_and(|a| a.len() == k + 1);
+        *slot = Some(match &mut running {
+            // Its ancestors are exactly the revisions before it.
+            Some(schema) if exact => lint_ops_on(schema, rev, options)?,
+            _ => {
+                let applied = script
+                    .applied_ids(std::slice::from_ref(&rev.id), true)
+                    .expect("a revision of the script");
+                let mut before = replay(&order, &applied, &rev.id)?;
+                let report = lint_ops_on(&mut before, rev, options)?;
+                if let Some(schema) = &mut running
+                    && rev
+                        .upgrade
+                        .iter()
+                        .try_for_each(|op| apply(schema, op))
+                        .is_err()
+                {
+                    running = None;
+                }
+                report
+            }
+        });
+    }
     let mut report = Report::default();
     for rev in revisions {
-        let applied = script
-            .applied_ids(std::slice::from_ref(&rev.id), true)
-            .expect("a revision of the script");
-        let mut schema = Schema::default();
-        for r in order
-            .iter()
-            .filter(|r| r.id != rev.id && applied.contains(r.id.as_str()))
-        {
-            for op in &r.upgrade {
-                apply(&mut schema, op).map_err(|source| LintError::Replay {
-                    path: r.path.clone(),
-                    revision: r.id.clone(),
-                    source: Box::new(source),
-                })?;
-            }
+        if let Some(r) = wanted.get_mut(rev.id.as_str()).and_then(Option::take) {
+            report.findings.extend(r.findings);
         }
-        report
-            .findings
-            .extend(lint_ops(&schema, rev, options)?.findings);
     }
     Ok(report)
+}
+
+/// The schema the revisions in `applied` but `id` replay to, in `order`.
+fn replay(order: &[&Revision], applied: &HashSet<&str>, id: &str) -> Result<Schema, LintError> {
+    let mut schema = Schema::default();
+    for r in order
+        .iter()
+        .filter(|r| r.id != id && applied.contains(r.id.as_str()))
+    {
+        for op in &r.upgrade {
+            apply(&mut schema, op).map_err(|source| LintError::Replay {
+                path: r.path.clone(),
+                revision: r.id.clone(),
+                source: Box::new(source),
+            })?;
+        }
+    }
+    Ok(schema)
 }
 
 /// Lints the upgrade of one revision, `before` being the schema it applies to.
@@ -57,13 +120,23 @@ pub fn lint_ops(
     rev: &Revision,
     options: &LintOptions,
 ) -> Result<Report, LintError> {
-    let mut schema = before.clone();
+    lint_ops_on(&mut before.clone(), rev, options)
+}
+
+/// [`lint_ops`] on a schema it leaves with the revision applied.
+fn lint_ops_on(
+    schema: &mut Schema,
+    rev: &Revision,
+    options: &LintOptions,
+) -> Result<Report, LintError> {
     let mut new_tables = HashSet::new();
     let mut new_enums = HashSet::new();
-    let downgrade_executes = rev
-        .downgrade
-        .iter()
-        .any(|op| matches!(op, Operation::Execute { .. }));
+    let downgrade_executes = rev.downgrade.iter().any(|op| {
+        matches!(
+            op,
+            Operation::Execute { .. } | Operation::Irreversible { .. }
+        )
+    });
     let mut report = Report::default();
     for (i, op) in rev.upgrade.iter().enumerate() {
         let line = rev.op_line(true, i);
@@ -85,7 +158,7 @@ pub fn lint_ops(
             }
         }
         let cx = Context {
-            before: &schema,
+            before: schema,
             new_tables: &new_tables,
             new_enums: &new_enums,
             dialect: options.dialect,
@@ -122,7 +195,7 @@ pub fn lint_ops(
             }
             _ => {}
         }
-        apply(&mut schema, op).map_err(|source| LintError::Replay {
+        apply(schema, op).map_err(|source| LintError::Replay {
             path: rev.path.clone(),
             revision: rev.id.clone(),
             source: Box::new(source),

@@ -321,6 +321,14 @@ fn reversibility() {
         NONE,
         NONE,
     );
+    // A downgrade that says it cannot undo it is an answer too.
+    check(
+        "[[upgrade]]\nop = \"execute\"\nsql = \"UPDATE users SET age = 0\"\n\n[[downgrade]]\nop = \"irreversible\"\nreason = \"ages lost\"\n",
+        NONE,
+        NONE,
+        NONE,
+        NONE,
+    );
     check(
         "[[upgrade]]\nop = \"irreversible\"\nreason = \"data merged\"\n",
         &["RT702"],
@@ -480,4 +488,39 @@ fn the_readme_lists_every_code() {
         let row = format!("| {} | {} |", c.code, c.severity);
         assert!(readme.contains(&row), "README lacks `{row}`");
     }
+}
+
+/// On branches, each revision sees only its own ancestors' schema, not the
+/// other branch's (which here builds the same table differently).
+#[test]
+fn branches_replay_their_own_ancestors() {
+    let texts = [
+        ("0001_base.toml", BASE.to_owned()),
+        (
+            "0002_a.toml",
+            "revision = \"a\"\ndown_revision = \"r0\"\n\n[[upgrade]]\nop = \"create_table\"\ntable = \"t\"\ncolumns = [{ name = \"id\", type = \"bigint\", primary_key = true }]\n".to_owned(),
+        ),
+        (
+            "0003_b.toml",
+            "revision = \"b\"\ndown_revision = \"r0\"\n\n[[upgrade]]\nop = \"create_table\"\ntable = \"t\"\ncolumns = [{ name = \"id\", type = \"bigint\", primary_key = true }, { name = \"x\", type = \"text\" }]\n\n[[upgrade]]\nop = \"drop_table\"\ntable = \"orders\"\n".to_owned(),
+        ),
+        (
+            "0004_b2.toml",
+            "revision = \"b2\"\ndown_revision = \"b\"\n\n[[upgrade]]\nop = \"drop_column\"\ntable = \"t\"\ncolumn = \"x\"\n".to_owned(),
+        ),
+    ];
+    let files: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    let script = Script::from_texts(PathBuf::from("m"), &files).unwrap();
+    let revs: Vec<_> = script
+        .topological()
+        .into_iter()
+        .filter(|r| r.id != "r0")
+        .collect();
+    let r = lint_revisions(&script, &revs, &LintOptions::default()).unwrap();
+    let got: Vec<(&str, &str)> = r
+        .findings
+        .iter()
+        .map(|f| (f.revision.as_str(), f.code))
+        .collect();
+    assert_eq!(got, [("b", "RT101"), ("b2", "RT102")]);
 }
