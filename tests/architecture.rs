@@ -22,6 +22,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     ("retort-testing", &["retort-core"]),
     (
+        "retort-lint",
+        &["retort-core", "retort-sql", "retort-script"],
+    ),
+    (
         "retort-autogen",
         &[
             "retort-core",
@@ -44,6 +48,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "retort-catalog",
             "retort-diff",
             "retort-autogen",
+            "retort-lint",
         ],
     ),
     ("retort-embed", &["retort-script"]),

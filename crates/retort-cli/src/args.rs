@@ -161,6 +161,22 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// Find risky operations in revisions (destructive, data-dependent,
+    /// backward-incompatible, locking), each with a code, the file and line,
+    /// and a safer form. Exit 1 when a finding is an error.
+    #[command(
+        after_help = "Without TARGET: the revisions the database has not applied when the URL is reachable, else every revision.\nCodes and `[lint]` settings: see the README's `retort lint` section."
+    )]
+    Lint {
+        /// A revision, `head`, `heads`, `label@head`, or `FROM:TO` (the revisions after FROM up to TO).
+        #[arg(allow_hyphen_values = true)]
+        target: Option<String>,
+        /// Add this dialect's findings (default: the URL's).
+        #[arg(long)]
+        dialect: Option<Dialect>,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+        format: OutputFormat,
+    },
     /// Show the schema one source describes.
     Inspect {
         source: InspectSource,

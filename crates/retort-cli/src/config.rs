@@ -30,6 +30,8 @@ pub struct Config {
     pub app: Option<String>,
     /// The main chain's settings, when these are an app's.
     pub main: Option<Box<Config>>,
+    /// `[lint]`: a finding code to `off`, `info`, `warning` or `error`.
+    pub lint: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -57,6 +59,8 @@ struct RawFile {
     models: RawModels,
     #[serde(default)]
     apps: IndexMap<String, RawApp>,
+    #[serde(default)]
+    lint: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -193,6 +197,7 @@ impl Config {
             apps,
             app: None,
             main: None,
+            lint: raw.lint,
         })
     }
 

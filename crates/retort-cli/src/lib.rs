@@ -105,6 +105,11 @@ pub(crate) fn run_one(config: &Config, script: Script, command: Command) -> Resu
             offline,
             run,
         } => commands::seed::run(&config, script, &names, &offline, &run),
+        Command::Lint {
+            target,
+            dialect,
+            format,
+        } => commands::lint::run(&config, &script, target.as_deref(), dialect, format),
         Command::Heads { verbose } => commands::graph::heads(&script, verbose),
         Command::Branches { verbose } => commands::graph::branches(&script, verbose),
         Command::History {

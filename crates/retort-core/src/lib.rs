@@ -8,6 +8,7 @@ mod dialect;
 mod error;
 mod naming;
 mod operation;
+mod operation_entry;
 mod replay;
 mod reverse;
 mod schema;
@@ -22,6 +23,7 @@ pub use naming::{fk_name, unique_name};
 pub use operation::{
     CheckSpec, ColumnSpec, ExecuteSql, ForeignKeySpec, Operation, PerDialectSql, Row, UniqueSpec,
 };
+pub use operation_entry::{LintIgnore, OperationEntry};
 pub use replay::{apply, apply_all};
 pub use reverse::{create_schema_ops, create_table_ops, reverse};
 pub use schema::{

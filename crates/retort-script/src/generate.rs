@@ -167,6 +167,7 @@ fn write_new(
         path: path.clone(),
         upgrade_lines: Vec::new(),
         downgrade_lines: Vec::new(),
+        upgrade_lint: Vec::new(),
     };
     // The graph with the new revision must still load.
     let mut all = script.revisions().to_vec();

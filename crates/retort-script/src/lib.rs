@@ -8,7 +8,7 @@
 //! would refuse only at run time (a decimal's scale over its precision, a
 //! zero length, empty `execute` SQL or check expression, a default the
 //! column's type cannot hold), and keeps each operation's line for the
-//! errors of later stages.
+//! errors of later stages and its `lint_ignore` for `retort lint`.
 //!
 //! This crate reads and writes files only; it never talks to a database.
 

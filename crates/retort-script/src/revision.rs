@@ -2,7 +2,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use retort_core::Operation;
+use retort_core::{LintIgnore, Operation, OperationEntry};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
@@ -34,6 +34,10 @@ pub struct Revision {
     pub upgrade_lines: Vec<usize>,
     /// The same for `[[downgrade]]`.
     pub downgrade_lines: Vec<usize>,
+    /// The `lint_ignore` (and `reason`) of each upgrade operation, in the
+    /// order of `upgrade`; empty for a revision not read from text. Not part
+    /// of the checksum nor of equality: accepting a finding changes no schema.
+    pub upgrade_lint: Vec<LintIgnore>,
 }
 
 impl PartialEq for Revision {
@@ -107,6 +111,11 @@ impl Revision {
         lines.get(index).copied()
     }
 
+    /// What the author of the `index`-th upgrade operation accepted of `retort lint`.
+    pub fn lint_ignore(&self, index: usize) -> Option<&LintIgnore> {
+        self.upgrade_lint.get(index)
+    }
+
     /// `path:line` of an operation, or the path alone when its line is unknown.
     pub fn op_location(&self, up: bool, index: usize) -> String {
         match self.op_line(up, index) {
@@ -164,18 +173,20 @@ impl Revision {
                 )
             })?),
         };
-        let (upgrade_lines, downgrade_lines) =
-            op_lines(src, raw.upgrade.len(), raw.downgrade.len());
+        let (upgrade, upgrade_lint): (Vec<Operation>, Vec<LintIgnore>) =
+            raw.upgrade.into_iter().map(|e| (e.op, e.lint)).unzip();
+        let downgrade: Vec<Operation> = raw.downgrade.into_iter().map(|e| e.op).collect();
+        let (upgrade_lines, downgrade_lines) = op_lines(src, upgrade.len(), downgrade.len());
         for (direction, ops, lines, regions) in [
             (
                 "upgrade",
-                &raw.upgrade,
+                &upgrade,
                 &upgrade_lines,
                 op_regions(src, "[[upgrade]]"),
             ),
             (
                 "downgrade",
-                &raw.downgrade,
+                &downgrade,
                 &downgrade_lines,
                 op_regions(src, "[[downgrade]]"),
             ),
@@ -221,11 +232,12 @@ impl Revision {
             create_date,
             branch_labels: raw.branch_labels.0,
             depends_on: raw.depends_on.0,
-            upgrade: raw.upgrade,
-            downgrade: raw.downgrade,
+            upgrade,
+            downgrade,
             path: path.to_owned(),
             upgrade_lines,
             downgrade_lines,
+            upgrade_lint,
         })
     }
 }
@@ -245,9 +257,9 @@ struct RawRevision {
     #[serde(default)]
     depends_on: OneOrMany,
     #[serde(default)]
-    upgrade: Vec<Operation>,
+    upgrade: Vec<OperationEntry>,
     #[serde(default)]
-    downgrade: Vec<Operation>,
+    downgrade: Vec<OperationEntry>,
 }
 
 /// A string or a list of strings (`down_revision = "a"` or `["a", "b"]`).
@@ -323,7 +335,8 @@ fn refine_span(src: &str, span: Range<usize>, message: &str) -> Range<usize> {
     let (base, region_end) = op_tables(src)
         .into_iter()
         .find(|&(start, end)| {
-            toml::from_str::<Operation>(&src[start..end]).is_err_and(|e| e.message() == message)
+            toml::from_str::<OperationEntry>(&src[start..end])
+                .is_err_and(|e| e.message() == message)
         })
         .unwrap_or((span.start.min(src.len()), table_end(src, span.end)));
     let region = &src[base..region_end];

@@ -5,6 +5,7 @@ pub mod autogenerate;
 pub mod graph;
 pub mod init;
 pub mod inspect;
+pub mod lint;
 pub mod migrate;
 pub mod online;
 pub mod revision;

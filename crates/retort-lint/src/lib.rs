@@ -1,0 +1,30 @@
+//! `retort lint`: findings on the operations of revisions that can lose
+//! data, fail on existing rows, break the running version of an application
+//! or lock a busy table, each with a stable code, a severity, the file and
+//! line of the operation and a hint with the safer form.
+//!
+//! The analyzers read typed operations and the schema before each one
+//! (replayed from the chain with [`retort_core::apply`]); no SQL is parsed.
+//! A table created in the same revision is new: it has no rows and no
+//! readers, so nothing is reported about it. Dialect-specific findings
+//! (PostgreSQL locks, MySQL table copies, SQLite rebuilds) come only when a
+//! dialect is given. `[lint]` in `alembic.toml` ([`LintConfig`]) changes a
+//! code's severity or turns it off; an operation's `lint_ignore` (with a
+//! `reason`) accepts a finding for that operation alone.
+//!
+//! This crate does no IO and opens no connection.
+
+mod analyze;
+mod code;
+mod config;
+mod error;
+mod finding;
+mod lint;
+mod narrowing;
+
+pub use code::{CODES, Category, CodeInfo, Severity, code_info};
+pub use config::LintConfig;
+pub use error::LintError;
+pub use finding::{Finding, Report};
+pub use lint::{LintOptions, lint_ops, lint_revisions};
+pub use narrowing::{narrowing, pg_rewrites};
