@@ -213,7 +213,9 @@ pub fn revision(config: &Config, script: &Script, args: RevisionArgs) -> Result<
         ..NewRevision::default()
     };
     let rev = generate_revision(script, new).map_err(crate::script_error)?;
-    super::revision::announce(&rev)
+    super::revision::announce(&rev)?;
+    // What `retort lint` would say of it, before anyone runs it.
+    super::lint::report_new_revision(config, &sources.chain, &rev, sources.dialect)
 }
 
 fn source(offline: bool) -> &'static str {

@@ -125,6 +125,53 @@ fn sqlite_file(url: &str) -> Option<&str> {
     (!path.is_empty() && !path.starts_with(":memory:")).then_some(path)
 }
 
+/// Each finding in three lines: place, severity, code and message; the
+/// operation; the hint.
+pub(crate) fn findings_text(report: &Report) -> String {
+    let mut text = String::new();
+    for f in &report.findings {
+        let place = match f.line {
+            Some(l) => format!("{}:{l}", f.file.display()),
+            None => f.file.display().to_string(),
+        };
+        text.push_str(&format!(
+            "{place}: {} {}: {}\n",
+            f.severity, f.code, f.message
+        ));
+        text.push_str(&format!("  in revision {}: {}\n", f.revision, f.operation));
+        text.push_str(&format!("  hint: {}\n", f.hint));
+    }
+    text
+}
+
+/// The findings on one revision just written (autogenerate), on stderr.
+pub(crate) fn report_new_revision(
+    config: &Config,
+    before: &retort_core::Schema,
+    rev: &Revision,
+    dialect: Option<Dialect>,
+) -> Result<(), CliError> {
+    let settings =
+        LintConfig::from_pairs(config.lint.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .map_err(|e| CliError::user(e.to_string()))?;
+    let options = LintOptions {
+        dialect,
+        config: settings,
+    };
+    let report =
+        retort_lint::lint_ops(before, rev, &options).map_err(|e| CliError::user(e.to_string()))?;
+    if !report.findings.is_empty() {
+        eprintln!(
+            "Lint ({} error(s), {} warning(s); `retort lint {}` to see them again):",
+            report.count(Severity::Error),
+            report.count(Severity::Warning),
+            rev.id
+        );
+        eprint!("{}", findings_text(&report));
+    }
+    Ok(())
+}
+
 fn print_text(
     sel: &Selection<'_>,
     dialect: Option<Dialect>,
@@ -139,15 +186,7 @@ fn print_text(
         sel.revisions.len(),
         sel.description
     )?;
-    for f in &report.findings {
-        let place = match f.line {
-            Some(l) => format!("{}:{l}", f.file.display()),
-            None => f.file.display().to_string(),
-        };
-        outln!("{place}: {} {}: {}", f.severity, f.code, f.message)?;
-        outln!("  in revision {}: {}", f.revision, f.operation)?;
-        outln!("  hint: {}", f.hint)?;
-    }
+    out!("{}", findings_text(report))?;
     outln!(
         "{} error(s), {} warning(s), {} info",
         report.count(Severity::Error),
