@@ -10,6 +10,8 @@ mod commands;
 mod config;
 mod display;
 pub mod error;
+#[cfg(test)]
+mod help_tests;
 mod style;
 
 use std::path::Path;
@@ -38,6 +40,9 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
     if let Command::Init { dir } = &cli.command {
         return commands::init::run(dir.as_deref().unwrap_or(Path::new(".")));
     }
+    if let Command::Completions { shell } = cli.command {
+        return commands::completions::run(shell);
+    }
     let mut root = Config::discover(cli.config.as_deref())?;
     if let Some(url) = cli.url {
         root.url = Some(url);
@@ -64,7 +69,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
 pub(crate) fn run_one(config: &Config, script: Script, command: Command) -> Result<(), CliError> {
     let config = config.clone();
     match command {
-        Command::Init { .. } => unreachable!("handled above"),
+        Command::Init { .. } | Command::Completions { .. } => unreachable!("handled above"),
         Command::Revision(args) if args.autogenerate => {
             commands::autogenerate::revision(&config, &script, args)
         }
@@ -119,7 +124,16 @@ pub(crate) fn run_one(config: &Config, script: Script, command: Command) -> Resu
             };
             commands::graph::history(&script, range.as_deref(), verbose, &current)
         }
-        Command::Show { revision } => commands::graph::show(&script, &revision),
+        Command::Show {
+            revision,
+            sql: false,
+            ..
+        } => commands::graph::show(&script, &revision),
+        Command::Show {
+            revision,
+            sql: true,
+            dialect,
+        } => commands::migrate::show_sql(&config, &script, &revision, dialect),
         Command::Inspect {
             source: InspectSource::Revisions,
             format,

@@ -16,6 +16,7 @@ mod error;
 mod generate;
 mod plan;
 mod revision;
+mod scaffold;
 mod script;
 mod seed;
 mod target;
@@ -29,6 +30,7 @@ pub use generate::{
 };
 pub use plan::{Direction, Plan, Step, VersionChange};
 pub use revision::{MAX_REVISION_ID_LEN, Revision, revision_id_problem};
+pub use scaffold::Scaffold;
 pub use script::Script;
 pub use seed::{
     SeedCell, SeedFile, SeedRow, SeedTable, SeedValue, load_seeds, parse_seed, parse_seed_file,

@@ -2,6 +2,7 @@
 
 pub mod all;
 pub mod autogenerate;
+pub mod completions;
 pub mod graph;
 pub mod init;
 pub mod inspect;

@@ -146,6 +146,40 @@ pub fn migrate(
     Ok(())
 }
 
+/// `upgrade --plan` / `downgrade --plan`: the run's plan printed, nothing run.
+pub fn plan(
+    config: &Config,
+    script: Script,
+    target: &str,
+    direction: Direction,
+    run: &RunArgs,
+) -> Result<(), CliError> {
+    let url = url(config)?;
+    let m = migrator(config, script, run);
+    let plan = block_on(async {
+        match direction {
+            Direction::Up => m.plan_upgrade(url, target).await,
+            Direction::Down => m.plan_downgrade(url, target).await,
+        }
+    })
+    .map_err(|e| run_error(e, url))?;
+    crate::commands::migrate::print_plan(&plan)?;
+    if plan.steps.is_empty() {
+        eprintln!(
+            "Nothing to do: the database is at {}",
+            heads_text(&plan.heads_before)
+        );
+    } else {
+        eprintln!(
+            "Planned: {} revision(s) from {} to {}; nothing was run",
+            plan.steps.len(),
+            heads_text(&plan.heads_before),
+            heads_text(&plan.heads_after)
+        );
+    }
+    Ok(())
+}
+
 pub fn rollback(
     config: &Config,
     script: Script,
