@@ -300,6 +300,26 @@ async fn plan_mysql() {
     plan(Dialect::Mysql).await;
 }
 
+/// `--plan` on an SQLite file that does not exist yet plans from base and
+/// leaves no file behind.
+#[test]
+fn plan_creates_no_sqlite_file() {
+    let p = project();
+    let d = p.path();
+    let (a, _) = new_revision(d, &["-m", "create a", "--create", "plan_a"]);
+    let listing = ok(d, &["upgrade", "head", "--plan"]);
+    assert!(listing.contains(&format!(" -> {a}: create a")), "{listing}");
+    assert!(listing.contains("CREATE TABLE \"plan_a\""), "{listing}");
+    assert!(
+        !d.join("app.db").exists(),
+        "`--plan` created the database file"
+    );
+    ok(d, &["upgrade", "head"]);
+    assert!(d.join("app.db").exists());
+    let o = succeeds(d, &["upgrade", "head", "--plan"]);
+    assert!(stderr(&o).contains("Nothing to do"), "{}", stderr(&o));
+}
+
 #[test]
 fn plan_and_sql_do_not_go_together() {
     let p = project();

@@ -227,6 +227,10 @@ impl Migrator {
     }
 
     async fn plan(&self, db: Database<'_>, action: Action<'_>) -> Result<SqlPlan, MigrateError> {
+        // Opening a missing SQLite file would create it: plan from base.
+        if crate::connection::sqlite_file_missing(&db) {
+            return self.checked_plan(Dialect::Sqlite, &action, &[], &[]);
+        }
         let (mut conn, _) = Conn::open(db, self.settings.lock_timeout).await?;
         let dialect = conn.dialect();
         let state = State::new(dialect, &self.settings.version_table);

@@ -1,7 +1,8 @@
 //! Revision files and the revision graph: parsing and writing the TOML
 //! revision files in `<script_location>/versions/`, heads, branches, merges
 //! and labels, Alembic's target grammar, and upgrade/downgrade plans with
-//! Alembic's version-table bookkeeping; and the seed files in
+//! Alembic's version-table bookkeeping; new revision files, blank or from a
+//! [`Scaffold`]; and the seed files in
 //! `<script_location>/seeds/` ([`load_seeds`], [`SeedFile`]).
 //!
 //! Loading a revision also checks each operation for what some backend

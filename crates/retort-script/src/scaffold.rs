@@ -143,3 +143,34 @@ fn examples(out: &mut String) {
 "#,
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Scaffold;
+
+    /// A table name TOML must escape stays one string, in every scaffold.
+    #[test]
+    fn table_names_are_quoted() {
+        let name = r#"odd "name" \ here"#;
+        for s in [
+            Scaffold::CreateTable(name.to_owned()),
+            Scaffold::AlterTable(name.to_owned()),
+        ] {
+            let text = s.text();
+            let uncommented: String = text
+                .lines()
+                .filter_map(|l| l.trim_start().strip_prefix("# ").or(Some(l)))
+                .filter(|l| {
+                    !l.starts_with("Changes to")
+                        && !l.starts_with("an `")
+                        && !l.starts_with("destructive")
+                })
+                .map(|l| format!("{l}\n"))
+                .collect();
+            let doc: toml::Table = uncommented.parse().expect(&uncommented);
+            let ups = doc["upgrade"].as_array().unwrap();
+            assert_eq!(ups[0]["table"].as_str(), Some(name), "{text}");
+        }
+        assert_eq!(Scaffold::None.text(), "");
+    }
+}
