@@ -419,3 +419,251 @@ fn help_shows_an_example_and_every_flag() {
         "{help}"
     );
 }
+
+/// `retort ARGS` in `dir` with `env` set (`None` removes the variable).
+fn retort_env(dir: &Path, args: &[&str], env: &[(&str, Option<&str>)]) -> std::process::Output {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_retort"));
+    c.args(args)
+        .current_dir(dir)
+        .env_remove("RETORT_CONFIG")
+        .env_remove("DATABASE_URL")
+        .env_remove("VISUAL")
+        .env("NO_COLOR", "1");
+    for (k, v) in env {
+        match v {
+            Some(v) => c.env(k, v),
+            None => c.env_remove(k),
+        };
+    }
+    c.output().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn edit_opens_the_revision_in_the_editor() {
+    use std::os::unix::fs::PermissionsExt;
+    let p = project();
+    let d = p.path();
+    let (id, file) = new_revision(d, &["-m", "create users", "--create", "users"]);
+    let script = |name: &str, line: &str| {
+        let path = d.join(name);
+        fs_err::write(
+            &path,
+            format!("#!/bin/sh\nfor last; do :; done\necho '{line}' >> \"$last\"\n"),
+        )
+        .unwrap();
+        fs_err::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path.display().to_string()
+    };
+    let before = fs_err::read_to_string(&file).unwrap();
+
+    // `EDITOR=true`: opened, unchanged, still loads.
+    let o = retort_env(d, &["edit", "head"], &[("EDITOR", Some("true"))]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(fs_err::read_to_string(&file).unwrap(), before);
+
+    // An editor that appends a line to its last argument edits the
+    // revision's own file; an argument in `EDITOR` is kept (`sh -c`, as git
+    // runs it).
+    let good = script("good.sh", "# edited");
+    let o = retort_env(
+        d,
+        &["edit", &id[..4]],
+        &[("EDITOR", Some(&format!("{good} --")))],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let after = fs_err::read_to_string(&file).unwrap();
+    assert_eq!(after, format!("{before}# edited\n"));
+
+    // A broken file is reported at once, with file and line.
+    let bad = script("bad.sh", "op = = 1");
+    let o = retort_env(d, &["edit", "head"], &[("EDITOR", Some(&bad))]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains(&*file.file_name().unwrap().to_string_lossy()),
+        "{e}"
+    );
+    assert!(
+        e.contains("hint: the file is saved as edited; fix `"),
+        "{e}"
+    );
+    assert!(
+        retort(d, &["heads"]).status.code() == Some(2),
+        "the file stays broken"
+    );
+    fs_err::write(&file, &after).unwrap();
+
+    // No editor, or one that fails: exit 2 with a hint.
+    let o = retort_env(d, &["edit", "head"], &[("EDITOR", None)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("neither `VISUAL` nor `EDITOR` is set"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("hint:"));
+    let o = retort_env(d, &["edit", "head"], &[("EDITOR", Some("false"))]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("exited with"), "{}", stderr(&o));
+    let o = retort_env(d, &["edit", "nosuch"], &[("EDITOR", Some("true"))]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+fn json(text: &str) -> Vec<serde_json::Value> {
+    match serde_json::from_str(text) {
+        Ok(serde_json::Value::Array(items)) => items,
+        other => panic!("not a JSON array: {other:?}\n{text}"),
+    }
+}
+
+fn ids(items: &[serde_json::Value]) -> Vec<&str> {
+    items
+        .iter()
+        .map(|i| i["revision"].as_str().unwrap())
+        .collect()
+}
+
+/// A branched graph: `a`, then `b` and `c` both on `a`.
+fn branched() -> (tempfile::TempDir, [String; 3]) {
+    let p = project();
+    let d = p.path();
+    let (a, _) = new_revision(
+        d,
+        &[
+            "-m",
+            "create a",
+            "--create",
+            "json_a",
+            "--rev-id",
+            "aaaa00000001",
+        ],
+    );
+    let (b, _) = new_revision(
+        d,
+        &[
+            "-m",
+            "create b",
+            "--create",
+            "json_b",
+            "--rev-id",
+            "bbbb00000002",
+        ],
+    );
+    let (c, _) = new_revision(
+        d,
+        &[
+            "-m",
+            "create c",
+            "--create",
+            "json_c",
+            "--head",
+            &a,
+            "--splice",
+            "--branch-label",
+            "side",
+            "--rev-id",
+            "cccc00000003",
+        ],
+    );
+    (p, [a, b, c])
+}
+
+#[test]
+fn graph_commands_in_json() {
+    let (p, [a, b, c]) = branched();
+    let d = p.path();
+    let heads = json(&ok(d, &["heads", "--format", "json"]));
+    let mut head_ids = ids(&heads);
+    head_ids.sort();
+    assert_eq!(head_ids, [b.as_str(), c.as_str()]);
+    assert!(
+        heads
+            .iter()
+            .all(|h| h["head"] == true && h["down_revisions"] == serde_json::json!([a]))
+    );
+    let side = heads.iter().find(|h| h["revision"] == c.as_str()).unwrap();
+    assert_eq!(side["branch_labels"], serde_json::json!(["side"]));
+    assert!(side["path"].as_str().unwrap().ends_with(".toml"));
+    assert!(side["create_date"].as_str().unwrap().ends_with('Z'));
+
+    let branches = json(&ok(d, &["branches", "--format", "json"]));
+    assert_eq!(ids(&branches), [a.as_str()]);
+    assert_eq!(branches[0]["branch_point"], true);
+    let mut children: Vec<&str> = branches[0]["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    children.sort();
+    assert_eq!(children, [b.as_str(), c.as_str()]);
+
+    let history = json(&ok(d, &["history", "--format", "json"]));
+    assert_eq!(history.len(), 3);
+    assert_eq!(ids(&history).last(), Some(&a.as_str()), "newest first");
+    assert!(
+        history.iter().all(|h| h.get("current").is_none()),
+        "no `current` without -i"
+    );
+
+    let show = json(&ok(d, &["show", &a, "--format", "json"]));
+    assert_eq!(ids(&show), [a.as_str()]);
+    assert_eq!(show[0]["upgrade"][0]["op"], "create_table");
+    assert_eq!(show[0]["upgrade"][0]["table"], "json_a");
+    assert_eq!(show[0]["downgrade"][0]["op"], "drop_table");
+    assert!(
+        ok(d, &["show", &a]).contains("Rev: "),
+        "text stays the default"
+    );
+    fails(d, &["show", &a, "--format", "json", "--sql"], 2);
+}
+
+async fn current_in_json(dialect: Dialect) {
+    let db = test_db!(dialect, "current_json");
+    let (p, [a, b, _c]) = branched();
+    let d = p.path();
+    let url = db.url.as_str();
+    assert!(json(&ok(d, &with_url(url, &["current", "--format", "json"]))).is_empty());
+    ok(d, &with_url(url, &["upgrade", &b]));
+    let current = json(&ok(d, &with_url(url, &["current", "--format", "json"])));
+    assert_eq!(ids(&current), [b.as_str()]);
+    assert_eq!(current[0]["in_directory"], true);
+    assert_eq!(current[0]["message"], "create b");
+
+    let history = json(&ok(
+        d,
+        &with_url(url, &["history", "-i", "--format", "json"]),
+    ));
+    let marked: Vec<&str> = history
+        .iter()
+        .filter(|h| h["current"] == true)
+        .map(|h| h["revision"].as_str().unwrap())
+        .collect();
+    assert_eq!(marked, [b.as_str()]);
+    assert!(history.iter().all(|h| h["current"].is_boolean()));
+
+    // A version row no file names.
+    db.execute(&format!(
+        "UPDATE alembic_version SET version_num = 'ffff00000009' WHERE version_num = '{b}'"
+    ))
+    .await
+    .unwrap();
+    let current = json(&ok(d, &with_url(url, &["current", "--format", "json"])));
+    assert_eq!(
+        current,
+        [serde_json::json!({"revision": "ffff00000009", "in_directory": false})]
+    );
+    let _ = a;
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn current_in_json_sqlite() {
+    current_in_json(Dialect::Sqlite).await;
+}
+
+#[tokio::test]
+async fn current_in_json_postgres() {
+    current_in_json(Dialect::Postgres).await;
+}

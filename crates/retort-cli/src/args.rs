@@ -70,6 +70,9 @@ pub enum Command {
         /// Also show each revision's parents, labels, file and date.
         #[arg(short, long)]
         verbose: bool,
+        /// `text` for people, `json` for programs (an array of revisions).
+        #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
         /// The main chain, then every `[apps.NAME]` in config order.
         #[arg(long)]
         all: bool,
@@ -150,6 +153,9 @@ pub enum Command {
         /// Also show each revision's parents, labels, file and date.
         #[arg(short, long)]
         verbose: bool,
+        /// `text` for people, `json` for programs (an array of revisions).
+        #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
     },
     /// Show the revisions where the graph branches.
     #[command(after_help = "Example: retort branches")]
@@ -157,6 +163,9 @@ pub enum Command {
         /// Also show each revision's parents, labels, file and date.
         #[arg(short, long)]
         verbose: bool,
+        /// `text` for people, `json` for programs (an array of revisions).
+        #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
     },
     /// List revisions, newest first.
     #[command(after_help = "Example: retort history -r -3: -v")]
@@ -171,6 +180,9 @@ pub enum Command {
         /// Mark the revisions the database is at (connects to it).
         #[arg(short = 'i', long = "indicate-current")]
         indicate_current: bool,
+        /// `text` for people, `json` for programs (an array of revisions).
+        #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
     },
     /// Show one revision, or with `--sql` the SQL its upgrade runs.
     #[command(after_help = "Example: retort show head --sql --dialect postgres")]
@@ -184,6 +196,17 @@ pub enum Command {
         /// Dialect of `--sql` (default: the URL's).
         #[arg(long, requires = "sql")]
         dialect: Option<Dialect>,
+        /// `text` for people, `json` for programs (revisions with their operations).
+        #[arg(long, value_enum, default_value_t = TextFormat::Text, conflicts_with = "sql")]
+        format: TextFormat,
+    },
+    /// Open a revision file in `$EDITOR`, then check that it still loads.
+    #[command(
+        after_help = "Example: retort edit head\n\nThe editor is `$VISUAL`, else `$EDITOR`, e.g. `EDITOR=\"code -w\" retort edit head`."
+    )]
+    Edit {
+        /// A revision id, unique prefix, `head` or `label@head`.
+        revision: String,
     },
     /// Compare the models, the revision chain and the database: exit 0 when
     /// all three agree, exit 1 with each pair that differs (models vs
@@ -336,6 +359,14 @@ pub enum CheckFormat {
 pub enum OutputFormat {
     /// Aligned columns for people.
     Table,
+    /// JSON for programs.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TextFormat {
+    /// Lines for people, as Alembic prints them.
+    Text,
     /// JSON for programs.
     Json,
 }

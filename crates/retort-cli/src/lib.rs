@@ -97,7 +97,9 @@ pub(crate) fn run_one(config: &Config, script: Script, command: Command) -> Resu
             purge,
             run,
         } => commands::migrate::stamp(&config, script, &revisions, &offline, purge, &run),
-        Command::Current { verbose, .. } => commands::online::current(&config, script, verbose),
+        Command::Current {
+            verbose, format, ..
+        } => commands::online::current(&config, script, verbose, format),
         Command::Status { format, .. } => commands::online::status(&config, script, format),
         Command::Rollback { steps, run } => {
             commands::online::rollback(&config, script, steps, &run)
@@ -110,29 +112,36 @@ pub(crate) fn run_one(config: &Config, script: Script, command: Command) -> Resu
             offline,
             run,
         } => commands::seed::run(&config, script, &names, &offline, &run),
-        Command::Heads { verbose } => commands::graph::heads(&script, verbose),
-        Command::Branches { verbose } => commands::graph::branches(&script, verbose),
+        Command::Heads { verbose, format } => commands::graph::heads(&script, verbose, format),
+        Command::Branches { verbose, format } => {
+            commands::graph::branches(&script, verbose, format)
+        }
+        Command::Edit { revision } => commands::edit::run(&script, &revision),
         Command::History {
             range,
             verbose,
             indicate_current,
+            format,
         } => {
             let current = if indicate_current {
                 commands::online::current_heads(&config, script.clone())?
             } else {
                 Vec::new()
             };
-            commands::graph::history(&script, range.as_deref(), verbose, &current)
+            let indicate = indicate_current.then_some(current.as_slice());
+            commands::graph::history(&script, range.as_deref(), verbose, indicate, format)
         }
         Command::Show {
             revision,
             sql: false,
+            format,
             ..
-        } => commands::graph::show(&script, &revision),
+        } => commands::graph::show(&script, &revision, format),
         Command::Show {
             revision,
             sql: true,
             dialect,
+            ..
         } => commands::migrate::show_sql(&config, &script, &revision, dialect),
         Command::Inspect {
             source: InspectSource::Revisions,
