@@ -29,36 +29,58 @@ pub struct Cli {
 #[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Write `alembic.toml` and `migrations/versions/` into DIR (default: .).
-    Init { dir: Option<PathBuf> },
+    #[command(after_help = "Example: retort init myapp")]
+    Init {
+        /// The project directory (default: the current one).
+        dir: Option<PathBuf>,
+    },
     /// Write a new revision file: empty, or with `--autogenerate` the
     /// operations that bring the database (or the chain) to the models.
+    #[command(
+        after_help = "Example: retort revision -m \"create users\" --create users\n\nA plain `retort revision -m MSG` writes commented examples of the common operations."
+    )]
     Revision(RevisionArgs),
     /// Write a revision that joins several heads into one.
+    #[command(after_help = "Example: retort merge -m \"join billing\" heads")]
     Merge {
         /// Revisions to merge, or `heads` for all of them.
         #[arg(required = true, num_args = 1..)]
         revisions: Vec<String>,
+        /// The merge revision's message.
         #[arg(short, long)]
         message: Option<String>,
+        /// A branch label for the merge revision (repeatable).
         #[arg(long = "branch-label")]
         branch_label: Vec<String>,
+        /// Use this revision ID instead of a random one.
         #[arg(long = "rev-id")]
         rev_id: Option<String>,
     },
     /// Upgrade to a later revision.
+    #[command(
+        after_help = "Example: retort upgrade head --plan\n\n`--plan` shows what would run; without it the revisions run; `--sql` prints the script without connecting."
+    )]
     Upgrade(MigrateArgs),
     /// Revert to an earlier revision.
+    #[command(after_help = "Example: retort downgrade -1 --plan")]
     Downgrade(MigrateArgs),
     /// Show the revision(s) the database is at.
+    #[command(after_help = "Example: retort current -v")]
     Current {
+        /// Also show each revision's parents, labels, file and date.
         #[arg(short, long)]
         verbose: bool,
+        /// `text` for people, `json` for programs (an array of revisions).
+        #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
         /// The main chain, then every `[apps.NAME]` in config order.
         #[arg(long)]
         all: bool,
     },
     /// Every revision with Ran?, batch and when it was applied.
+    #[command(after_help = "Example: retort status --format json")]
     Status {
+        /// `table` for people, `json` for programs.
         #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
         format: OutputFormat,
         /// The main chain, then every `[apps.NAME]` in config order.
@@ -80,13 +102,16 @@ pub enum Command {
         rev_id: Option<String>,
     },
     /// Undo the last batch of revisions, or the last N with `--steps`.
+    #[command(after_help = "Example: retort rollback --steps 2")]
     Rollback {
-        #[arg(long)]
+        /// Undo the last N revisions instead of the last batch.
+        #[arg(long, value_name = "N")]
         steps: Option<usize>,
         #[command(flatten)]
         run: RunArgs,
     },
     /// Drop everything retort manages and upgrade to head.
+    #[command(after_help = "Example: retort fresh --force --seed")]
     Fresh {
         /// Required: this drops tables and their data.
         #[arg(long)]
@@ -99,6 +124,7 @@ pub enum Command {
     },
     /// Load seed files (`<script_location>/seeds/NAME.toml`) into tables;
     /// each row replaces the row with the same primary key.
+    #[command(after_help = "Example: retort seed tags")]
     Seed {
         /// Seed files to load, by name (file stem); every one when none given.
         names: Vec<String>,
@@ -108,6 +134,7 @@ pub enum Command {
         run: RunArgs,
     },
     /// Set the version table to a revision without running anything.
+    #[command(after_help = "Example: retort stamp head")]
     Stamp {
         /// The revision(s) to record, or `base` to clear.
         #[arg(required = true, num_args = 1..)]
@@ -121,37 +148,76 @@ pub enum Command {
         run: RunArgs,
     },
     /// Show the current heads.
+    #[command(after_help = "Example: retort heads -v")]
     Heads {
+        /// Also show each revision's parents, labels, file and date.
         #[arg(short, long)]
         verbose: bool,
+        /// `text` for people, `json` for programs (an array of revisions).
+        #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
     },
     /// Show the revisions where the graph branches.
+    #[command(after_help = "Example: retort branches")]
     Branches {
+        /// Also show each revision's parents, labels, file and date.
         #[arg(short, long)]
         verbose: bool,
+        /// `text` for people, `json` for programs (an array of revisions).
+        #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
     },
     /// List revisions, newest first.
+    #[command(after_help = "Example: retort history -r -3: -v")]
     History {
         /// A range `[start]:[end]`, both ends included, e.g. `base:head`,
         /// `ae10:` or `-3:` (from three below the head up to it).
         #[arg(short = 'r', long = "rev-range", allow_hyphen_values = true)]
         range: Option<String>,
+        /// Also show each revision's parents, labels, file and date.
         #[arg(short, long)]
         verbose: bool,
         /// Mark the revisions the database is at (connects to it).
         #[arg(short = 'i', long = "indicate-current")]
         indicate_current: bool,
+        /// `text` for people, `json` for programs (an array of revisions).
+        #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
     },
-    /// Show one revision.
-    Show { revision: String },
+    /// Show one revision, or with `--sql` the SQL its upgrade runs.
+    #[command(after_help = "Example: retort show head --sql --dialect postgres")]
+    Show {
+        /// A revision id, unique prefix, `head` or `label@head`.
+        revision: String,
+        /// Print the SQL of the revision's upgrade, rendered against the
+        /// schema its ancestors build (no connection).
+        #[arg(long)]
+        sql: bool,
+        /// Dialect of `--sql` (default: the URL's).
+        #[arg(long, requires = "sql")]
+        dialect: Option<Dialect>,
+        /// `text` for people, `json` for programs (revisions with their operations).
+        #[arg(long, value_enum, default_value_t = TextFormat::Text, conflicts_with = "sql")]
+        format: TextFormat,
+    },
+    /// Open a revision file in `$EDITOR`, then check that it still loads.
+    #[command(
+        after_help = "Example: retort edit head\n\nThe editor is `$VISUAL`, else `$EDITOR`, e.g. `EDITOR=\"code -w\" retort edit head`."
+    )]
+    Edit {
+        /// A revision id, unique prefix, `head` or `label@head`.
+        revision: String,
+    },
     /// Compare the models, the revision chain and the database: exit 0 when
     /// all three agree, exit 1 with each pair that differs (models vs
     /// database, database vs revisions, models vs revisions). `--offline`
     /// compares the models with the revision chain only.
+    #[command(after_help = "Example: retort check --offline --dialect sqlite")]
     Check {
         /// Compare with the revision chain instead of a live database.
         #[arg(long)]
         offline: bool,
+        /// `diff` for people, `json` for programs.
         #[arg(long, value_enum, default_value_t = CheckFormat::Diff)]
         format: CheckFormat,
         /// Dialect of the comparison and the DDL diff with `--offline` (default: the URL's).
@@ -165,7 +231,7 @@ pub enum Command {
     /// backward-incompatible, locking), each with a code, the file and line,
     /// and a safer form. Exit 1 when a finding is an error.
     #[command(
-        after_help = "Without TARGET: the revisions the database has not applied when the URL is reachable, else every revision.\nCodes and `[lint]` settings: see the README's `retort lint` section."
+        after_help = "Example: retort lint head --dialect postgres\n\nWithout TARGET: the revisions the database has not applied when the URL is reachable, else every revision.\nCodes and `[lint]` settings: see the README's `retort lint` section."
     )]
     Lint {
         /// A revision, `head`, `heads`, `label@head`, or `FROM:TO` (the revisions after FROM up to TO).
@@ -174,12 +240,24 @@ pub enum Command {
         /// Add this dialect's findings (default: the URL's).
         #[arg(long)]
         dialect: Option<Dialect>,
+        /// `table` for people, `json` for programs.
         #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
         format: OutputFormat,
     },
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Example: retort completions bash > ~/.local/share/bash-completion/completions/retort"
+    )]
+    Completions {
+        /// The shell: bash, zsh, fish, powershell or elvish.
+        shell: clap_complete::Shell,
+    },
     /// Show the schema one source describes.
+    #[command(after_help = "Example: retort inspect models --dialect postgres")]
     Inspect {
+        /// Which schema: the models, the revision chain or the database.
         source: InspectSource,
+        /// DDL (`sql`) or the schema as JSON.
         #[arg(long, value_enum, default_value_t = Format::Sql)]
         format: Format,
         /// Dialect of the DDL (default: the URL's).
@@ -190,6 +268,7 @@ pub enum Command {
 
 #[derive(Debug, Clone, Args)]
 pub struct RevisionArgs {
+    /// The revision's message; its words name the file.
     #[arg(short, long)]
     pub message: Option<String>,
     /// The parent revision (default: the single head); `base` starts a new branch.
@@ -198,8 +277,10 @@ pub struct RevisionArgs {
     /// Allow `--head` to name a revision that is not a head.
     #[arg(long)]
     pub splice: bool,
+    /// A branch label for the new revision (repeatable), e.g. `billing`.
     #[arg(long = "branch-label")]
     pub branch_label: Vec<String>,
+    /// A revision this one needs applied first, besides its parent (repeatable).
     #[arg(long = "depends-on")]
     pub depends_on: Vec<String>,
     /// Use this revision ID instead of a random one.
@@ -208,6 +289,14 @@ pub struct RevisionArgs {
     /// Fill the revision with the operations that bring the database to the models.
     #[arg(long)]
     pub autogenerate: bool,
+    /// Write a `create_table` of TABLE with an `id` key column and commented
+    /// example columns, and the `drop_table` that undoes it.
+    #[arg(long, value_name = "TABLE", conflicts_with_all = ["autogenerate", "table"])]
+    pub create: Option<String>,
+    /// Write commented `add_column` and `alter_column` skeletons for TABLE,
+    /// with the operations that undo them.
+    #[arg(long, value_name = "TABLE", conflicts_with = "autogenerate")]
+    pub table: Option<String>,
     /// With `--autogenerate`: a rename, `TABLE.OLD=NEW` for a column or
     /// `OLD=NEW` for a table (repeatable).
     #[arg(
@@ -230,6 +319,10 @@ pub struct MigrateArgs {
     /// `head`, `heads`, `base`, `+N`, `-N`, `<rev>+N`, a unique prefix, `label@head`, or `from:to` with `--sql`.
     #[arg(allow_hyphen_values = true)]
     pub target: String,
+    /// Connect, print the pending revisions in order with the SQL each would
+    /// run, and change nothing.
+    #[arg(long, conflicts_with = "sql")]
+    pub plan: bool,
     #[command(flatten)]
     pub offline: OfflineArgs,
     #[command(flatten)]
@@ -281,12 +374,24 @@ pub enum CheckFormat {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
+    /// Aligned columns for people.
     Table,
+    /// JSON for programs.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TextFormat {
+    /// Lines for people, as Alembic prints them.
+    Text,
+    /// JSON for programs.
     Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// DDL statements.
     Sql,
+    /// The schema as JSON.
     Json,
 }

@@ -95,3 +95,36 @@ pub fn verbose(script: &Script, rev: &Revision, with_ops: bool) -> String {
     }
     s
 }
+
+/// One revision as JSON, the shape `--format json` documents: `revision`,
+/// `down_revisions`, `message`, `branch_labels`, `depends_on`, `path`,
+/// `create_date` (RFC 3339 or null), `children`, `head`, `branch_point`,
+/// `merge_point`; with `with_ops`, `upgrade` and `downgrade` as the
+/// operations' TOML keys.
+pub fn json(script: &Script, rev: &Revision, with_ops: bool) -> serde_json::Value {
+    let mut v = serde_json::json!({
+        "revision": rev.id,
+        "down_revisions": rev.down_revisions,
+        "message": rev.message,
+        "branch_labels": script.labels_of(&rev.id),
+        "depends_on": rev.depends_on,
+        "path": rev.path.display().to_string(),
+        "create_date": rev.create_date.map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+        "children": script.children(&rev.id),
+        "head": script.is_head(&rev.id),
+        "branch_point": script.children(&rev.id).len() > 1,
+        "merge_point": rev.down_revisions.len() > 1,
+    });
+    if with_ops {
+        v["upgrade"] = serde_json::to_value(&rev.upgrade).expect("operations serialize to JSON");
+        v["downgrade"] =
+            serde_json::to_value(&rev.downgrade).expect("operations serialize to JSON");
+    }
+    v
+}
+
+/// A JSON array, pretty-printed, on stdout.
+pub fn print_json(items: Vec<serde_json::Value>) -> Result<(), crate::error::CliError> {
+    let text = serde_json::to_string_pretty(&serde_json::Value::Array(items)).expect("json");
+    outln!("{text}")
+}

@@ -10,6 +10,8 @@ mod commands;
 mod config;
 mod display;
 pub mod error;
+#[cfg(test)]
+mod help_tests;
 mod style;
 
 use std::path::Path;
@@ -38,6 +40,9 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
     if let Command::Init { dir } = &cli.command {
         return commands::init::run(dir.as_deref().unwrap_or(Path::new(".")));
     }
+    if let Command::Completions { shell } = cli.command {
+        return commands::completions::run(shell);
+    }
     let mut root = Config::discover(cli.config.as_deref())?;
     if let Some(url) = cli.url {
         root.url = Some(url);
@@ -64,7 +69,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
 pub(crate) fn run_one(config: &Config, script: Script, command: Command) -> Result<(), CliError> {
     let config = config.clone();
     match command {
-        Command::Init { .. } => unreachable!("handled above"),
+        Command::Init { .. } | Command::Completions { .. } => unreachable!("handled above"),
         Command::Revision(args) if args.autogenerate => {
             commands::autogenerate::revision(&config, &script, args)
         }
@@ -92,7 +97,9 @@ pub(crate) fn run_one(config: &Config, script: Script, command: Command) -> Resu
             purge,
             run,
         } => commands::migrate::stamp(&config, script, &revisions, &offline, purge, &run),
-        Command::Current { verbose, .. } => commands::online::current(&config, script, verbose),
+        Command::Current {
+            verbose, format, ..
+        } => commands::online::current(&config, script, verbose, format),
         Command::Status { format, .. } => commands::online::status(&config, script, format),
         Command::Rollback { steps, run } => {
             commands::online::rollback(&config, script, steps, &run)
@@ -110,21 +117,37 @@ pub(crate) fn run_one(config: &Config, script: Script, command: Command) -> Resu
             dialect,
             format,
         } => commands::lint::run(&config, &script, target.as_deref(), dialect, format),
-        Command::Heads { verbose } => commands::graph::heads(&script, verbose),
-        Command::Branches { verbose } => commands::graph::branches(&script, verbose),
+        Command::Heads { verbose, format } => commands::graph::heads(&script, verbose, format),
+        Command::Branches { verbose, format } => {
+            commands::graph::branches(&script, verbose, format)
+        }
+        Command::Edit { revision } => commands::edit::run(&script, &revision),
         Command::History {
             range,
             verbose,
             indicate_current,
+            format,
         } => {
             let current = if indicate_current {
                 commands::online::current_heads(&config, script.clone())?
             } else {
                 Vec::new()
             };
-            commands::graph::history(&script, range.as_deref(), verbose, &current)
+            let indicate = indicate_current.then_some(current.as_slice());
+            commands::graph::history(&script, range.as_deref(), verbose, indicate, format)
         }
-        Command::Show { revision } => commands::graph::show(&script, &revision),
+        Command::Show {
+            revision,
+            sql: false,
+            format,
+            ..
+        } => commands::graph::show(&script, &revision, format),
+        Command::Show {
+            revision,
+            sql: true,
+            dialect,
+            ..
+        } => commands::migrate::show_sql(&config, &script, &revision, dialect),
         Command::Inspect {
             source: InspectSource::Revisions,
             format,

@@ -87,6 +87,16 @@ pub(crate) enum Conn {
 /// Rows with every cell as text (`None` for NULL).
 pub(crate) type Rows = Vec<Vec<Option<String>>>;
 
+/// A SQLite URL whose database file does not exist yet: reading it finds
+/// an empty database, and connecting would create the file.
+pub(crate) fn sqlite_file_missing(db: &Database<'_>) -> bool {
+    let Database::Url(url) = db else {
+        return false;
+    };
+    Dialect::from_url(url).ok() == Some(Dialect::Sqlite)
+        && SqliteConnectOptions::from_str(url).is_ok_and(|o| !o.get_filename().exists())
+}
+
 impl Conn {
     /// Opens a connection; `lock_timeout` is also SQLite's busy timeout.
     pub(crate) async fn open(

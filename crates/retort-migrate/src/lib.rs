@@ -4,7 +4,9 @@
 //! ([`SqlPlan::to_script`]); a live run ([`Migrator`]) executes the same
 //! plan on PostgreSQL, MySQL/MariaDB or SQLite through sqlx, holding a lock,
 //! recording each step in a log table beside `alembic_version`, and checking
-//! that applied revisions have not changed since. [`seed_plan`] and
+//! that applied revisions have not changed since; [`Migrator::plan_upgrade`]
+//! and [`Migrator::plan_downgrade`] return the plan such a run would make
+//! without running it (`--plan`). [`seed_plan`] and
 //! [`Migrator::seed`] load seed files into the tables the revisions built.
 
 mod baseline;

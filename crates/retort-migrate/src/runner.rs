@@ -206,6 +206,39 @@ impl Migrator {
         self.run(db.into(), Action::Downgrade(target)).await
     }
 
+    /// What [`Migrator::upgrade`] to `target` would run on this database, run
+    /// nothing: the plan a run makes from the version table, refused for the
+    /// same reasons. Reads only; takes no lock and creates no table.
+    pub async fn plan_upgrade<'a>(
+        &self,
+        db: impl Into<Database<'a>>,
+        target: &str,
+    ) -> Result<SqlPlan, MigrateError> {
+        self.plan(db.into(), Action::Upgrade(target)).await
+    }
+
+    /// What [`Migrator::downgrade`] to `target` would run; see [`Migrator::plan_upgrade`].
+    pub async fn plan_downgrade<'a>(
+        &self,
+        db: impl Into<Database<'a>>,
+        target: &str,
+    ) -> Result<SqlPlan, MigrateError> {
+        self.plan(db.into(), Action::Downgrade(target)).await
+    }
+
+    async fn plan(&self, db: Database<'_>, action: Action<'_>) -> Result<SqlPlan, MigrateError> {
+        // Opening a missing SQLite file would create it: plan from base.
+        if crate::connection::sqlite_file_missing(&db) {
+            return self.checked_plan(Dialect::Sqlite, &action, &[], &[]);
+        }
+        let (mut conn, _) = Conn::open(db, self.settings.lock_timeout).await?;
+        let dialect = conn.dialect();
+        let state = State::new(dialect, &self.settings.version_table);
+        let log = state.log(&mut conn).await?;
+        let heads = state.heads(&mut conn).await?;
+        self.checked_plan(dialect, &action, &heads, &log)
+    }
+
     /// Undoes the last batch, or the last `steps` revisions.
     pub async fn rollback<'a>(
         &self,
@@ -418,27 +451,8 @@ impl Migrator {
             return self.stamp_locked(conn, &state, &heads, revs, *purge).await;
         }
         let fresh = matches!(action, Action::Fresh);
-        // `fresh` drops the log with the rest: a recorded failure or a
-        // changed file does not stop it.
-        if !fresh
-            && let Some(bad) = log
-                .iter()
-                .rev()
-                .find(|e| e.status == FAILED || e.status == RUNNING)
-        {
-            return Err(mysql::recorded_failure(self, dialect, bad));
-        }
         // Under the lock, the heads decide, so a second run finds nothing to do.
-        let plan = self
-            .plan_for(action, &heads, &log)?
-            .expect("only stamp has no plan");
-        let sql = build_plan(&self.script, &plan, &self.options(dialect))?;
-        if !fresh && !self.settings.allow_changed {
-            let changed = changed_revisions(&self.script, &heads, &log)?;
-            if !changed.is_empty() {
-                return Err(MigrateError::Changed { revisions: changed });
-            }
-        }
+        let sql = self.checked_plan(dialect, action, &heads, &log)?;
         if fresh {
             if dialect == Dialect::Sqlite {
                 self.foreign_keys_off(conn, fk_off).await?;
@@ -460,6 +474,39 @@ impl Migrator {
         self.execute_steps(conn, &state, &sql, batch, *fk_off, &mut report)
             .await?;
         Ok(report)
+    }
+
+    /// The SQL plan of `action` from `heads`, refused as a run would refuse
+    /// it: a failed or interrupted step in the log, an applied revision whose
+    /// file changed (unless allowed). `fresh` drops the log with the rest, so
+    /// neither stops it.
+    fn checked_plan(
+        &self,
+        dialect: Dialect,
+        action: &Action<'_>,
+        heads: &[String],
+        log: &[LogEntry],
+    ) -> Result<SqlPlan, MigrateError> {
+        let fresh = matches!(action, Action::Fresh);
+        if !fresh
+            && let Some(bad) = log
+                .iter()
+                .rev()
+                .find(|e| e.status == FAILED || e.status == RUNNING)
+        {
+            return Err(mysql::recorded_failure(self, dialect, bad));
+        }
+        let plan = self
+            .plan_for(action, heads, log)?
+            .expect("only stamp has no plan");
+        let sql = build_plan(&self.script, &plan, &self.options(dialect))?;
+        if !fresh && !self.settings.allow_changed {
+            let changed = changed_revisions(&self.script, heads, log)?;
+            if !changed.is_empty() {
+                return Err(MigrateError::Changed { revisions: changed });
+            }
+        }
+        Ok(sql)
     }
 
     async fn execute_steps(

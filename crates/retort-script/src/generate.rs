@@ -6,7 +6,7 @@ use chrono::{DateTime, Datelike, SubsecRound, Timelike, Utc};
 use retort_core::Operation;
 
 use crate::revision::revision_id_problem;
-use crate::{Revision, Script, ScriptError, TargetError, render_revision};
+use crate::{Revision, Scaffold, Script, ScriptError, TargetError, render_revision};
 
 /// Alembic's default truncation of the message slug in file names.
 pub const SLUG_MAX_LEN: usize = 40;
@@ -37,6 +37,8 @@ pub struct NewRevision {
     /// Comment lines written at the top of the file (without `# `), e.g.
     /// the destructive changes autogenerate found.
     pub header_comments: Vec<String>,
+    /// A skeleton written after the operations (`--create`, `--table`, examples).
+    pub scaffold: Scaffold,
 }
 
 /// Writes a new revision file under the script's `versions/` and returns it.
@@ -169,10 +171,6 @@ fn write_new(
         downgrade_lines: Vec::new(),
         upgrade_lint: Vec::new(),
     };
-    // The graph with the new revision must still load.
-    let mut all = script.revisions().to_vec();
-    all.push(rev.clone());
-    Script::from_revisions(script.location().to_owned(), all)?;
     let mut text = String::new();
     for line in &new.header_comments {
         text.push_str(&format!("# {line}\n"));
@@ -181,6 +179,12 @@ fn write_new(
         text.push('\n');
     }
     text.push_str(&render_revision(&rev));
+    text.push_str(&new.scaffold.text());
+    // What is written must parse, and the graph with it must still load.
+    let rev = Revision::parse(&text, &path)?;
+    let mut all = script.revisions().to_vec();
+    all.push(rev);
+    Script::from_revisions(script.location().to_owned(), all)?;
     write_new_file(&path, &text)?;
     Revision::read(&path)
 }

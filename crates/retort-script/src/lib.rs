@@ -1,7 +1,8 @@
 //! Revision files and the revision graph: parsing and writing the TOML
 //! revision files in `<script_location>/versions/`, heads, branches, merges
 //! and labels, Alembic's target grammar, and upgrade/downgrade plans with
-//! Alembic's version-table bookkeeping; and the seed files in
+//! Alembic's version-table bookkeeping; new revision files, blank or from a
+//! [`Scaffold`]; and the seed files in
 //! `<script_location>/seeds/` ([`load_seeds`], [`SeedFile`]).
 //!
 //! Loading a revision also checks each operation for what some backend
@@ -16,6 +17,7 @@ mod error;
 mod generate;
 mod plan;
 mod revision;
+mod scaffold;
 mod script;
 mod seed;
 mod target;
@@ -29,6 +31,7 @@ pub use generate::{
 };
 pub use plan::{Direction, Plan, Step, VersionChange};
 pub use revision::{MAX_REVISION_ID_LEN, Revision, revision_id_problem};
+pub use scaffold::Scaffold;
 pub use script::Script;
 pub use seed::{
     SeedCell, SeedFile, SeedRow, SeedTable, SeedValue, load_seeds, parse_seed, parse_seed_file,

@@ -3,7 +3,7 @@
 
 use retort_script::Script;
 
-use crate::args::{CheckFormat, Command, OutputFormat};
+use crate::args::{CheckFormat, Command, OutputFormat, TextFormat};
 use crate::config::Config;
 use crate::error::{CliError, EXIT_NO};
 
@@ -37,6 +37,9 @@ pub fn run(config: &Config, command: Command, _all: bool) -> Result<(), CliError
             ..
         } | Command::Check {
             format: CheckFormat::Json,
+            ..
+        } | Command::Current {
+            format: TextFormat::Json,
             ..
         }
     );

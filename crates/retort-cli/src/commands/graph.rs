@@ -4,10 +4,20 @@ use std::collections::HashSet;
 
 use retort_script::{Revision, Script};
 
+use crate::args::TextFormat;
 use crate::display;
 use crate::error::CliError;
 
-pub fn heads(script: &Script, verbose: bool) -> Result<(), CliError> {
+pub fn heads(script: &Script, verbose: bool, format: TextFormat) -> Result<(), CliError> {
+    if format == TextFormat::Json {
+        let items = script
+            .heads()
+            .into_iter()
+            .filter_map(|id| script.get(id))
+            .map(|rev| display::json(script, rev, false))
+            .collect();
+        return display::print_json(items);
+    }
     for id in script.heads() {
         let rev = script.get(id).expect("a head is a revision");
         if verbose {
@@ -19,7 +29,16 @@ pub fn heads(script: &Script, verbose: bool) -> Result<(), CliError> {
     Ok(())
 }
 
-pub fn branches(script: &Script, verbose: bool) -> Result<(), CliError> {
+pub fn branches(script: &Script, verbose: bool, format: TextFormat) -> Result<(), CliError> {
+    if format == TextFormat::Json {
+        let items = script
+            .branch_points()
+            .into_iter()
+            .filter_map(|id| script.get(id))
+            .map(|rev| display::json(script, rev, false))
+            .collect();
+        return display::print_json(items);
+    }
     for id in script.branch_points() {
         let rev = script.get(id).expect("a branch point is a revision");
         if verbose {
@@ -41,14 +60,30 @@ pub fn branches(script: &Script, verbose: bool) -> Result<(), CliError> {
     Ok(())
 }
 
-/// `current` lists the database's heads for `-i`; they are marked `(current)`.
+/// `current` lists the database's heads for `-i`; they are marked `(current)`
+/// (in JSON, every item gets `"current": true|false`).
 pub fn history(
     script: &Script,
     range: Option<&str>,
     verbose: bool,
-    current: &[String],
+    current: Option<&[String]>,
+    format: TextFormat,
 ) -> Result<(), CliError> {
     let revs = select_range(script, range)?;
+    if format == TextFormat::Json {
+        let items = revs
+            .into_iter()
+            .map(|rev| {
+                let mut v = display::json(script, rev, false);
+                if let Some(current) = current {
+                    v["current"] = current.contains(&rev.id).into();
+                }
+                v
+            })
+            .collect();
+        return display::print_json(items);
+    }
+    let current = current.unwrap_or_default();
     for rev in revs {
         let mark = if current.contains(&rev.id) {
             " (current)"
@@ -141,12 +176,19 @@ fn relative_down(spec: &str) -> Option<(&str, &str)> {
     (!n.is_empty() && n.chars().all(|c| c.is_ascii_digit())).then_some((&spec[..at], n))
 }
 
-pub fn show(script: &Script, spec: &str) -> Result<(), CliError> {
+pub fn show(script: &Script, spec: &str, format: TextFormat) -> Result<(), CliError> {
     let revs = script
         .resolve(spec)
         .map_err(|e| CliError::user(e.to_string()))?;
     if revs.is_empty() {
         return Err(CliError::user(format!("`{spec}` names no revision")));
+    }
+    if format == TextFormat::Json {
+        let items = revs
+            .into_iter()
+            .map(|rev| display::json(script, rev, true))
+            .collect();
+        return display::print_json(items);
     }
     for rev in revs {
         out!("{}", display::verbose(script, rev, true))?;

@@ -1,8 +1,8 @@
 //! `upgrade`, `downgrade`, `stamp`.
 
 use retort_core::Dialect;
-use retort_migrate::{PlanOptions, build_plan, stamp_plan};
-use retort_script::{Direction, Script};
+use retort_migrate::{PlanOptions, SqlPlan, build_plan, stamp_plan};
+use retort_script::{Direction, Plan, Script, Step};
 
 use crate::args::{MigrateArgs, OfflineArgs, RunArgs};
 use crate::config::Config;
@@ -46,6 +46,9 @@ pub fn run(
             return Err(CliError::user("`--dialect` goes with `--sql`")
                 .hint("add `--sql` to print the script instead of running it"));
         }
+        if args.plan {
+            return super::online::plan(config, script, &args.target, direction, &args.run);
+        }
         return super::online::migrate(config, script, &args.target, direction, &args.run);
     }
     let script = &script;
@@ -84,4 +87,66 @@ pub fn stamp(
     let plan = stamp_plan(&[], &ids, purge, &options);
     out!("{}", plan.to_script())?;
     Ok(())
+}
+
+/// A plan as SQL: a comment naming each revision, then its statements (the
+/// version-table ones included); no transaction statements.
+pub fn print_plan(plan: &SqlPlan) -> Result<(), CliError> {
+    for step in &plan.steps {
+        let verb = match step.direction {
+            Direction::Up => "upgrade",
+            Direction::Down => "downgrade",
+        };
+        outln!(
+            "-- {verb} {}: {}",
+            step.label,
+            step.message.lines().next().unwrap_or("")
+        )?;
+        for s in step.all_statements() {
+            let sql = s.as_str().trim_end();
+            let end = if sql.ends_with(';') { "" } else { ";" };
+            outln!("{sql}{end}")?;
+        }
+        outln!()?;
+    }
+    Ok(())
+}
+
+/// `show REV --sql`: the SQL of one revision's upgrade, rendered against the
+/// schema its parents and dependencies build (Django's `sqlmigrate`).
+pub fn show_sql(
+    config: &Config,
+    script: &Script,
+    spec: &str,
+    explicit: Option<Dialect>,
+) -> Result<(), CliError> {
+    let options = PlanOptions {
+        dialect: dialect(config, explicit)?,
+        version_table: config.version_table.clone(),
+        transaction_per_migration: config.transaction_per_migration,
+    };
+    let user = |e: retort_script::TargetError| CliError::user(e.to_string());
+    let rev = script.resolve_one(spec).map_err(user)?;
+    let mut before = rev.down_revisions.clone();
+    for dep in &rev.depends_on {
+        before.extend(
+            script
+                .resolve(dep)
+                .map_err(user)?
+                .iter()
+                .map(|r| r.id.clone()),
+        );
+    }
+    let plan = Plan {
+        direction: Direction::Up,
+        heads_before: before,
+        steps: vec![Step {
+            revision: rev.id.clone(),
+            direction: Direction::Up,
+            version: Vec::new(),
+        }],
+        heads_after: vec![rev.id.clone()],
+    };
+    let sql = build_plan(script, &plan, &options).map_err(crate::migrate_error)?;
+    print_plan(&sql)
 }

@@ -2,6 +2,8 @@
 
 pub mod all;
 pub mod autogenerate;
+pub mod completions;
+pub mod edit;
 pub mod graph;
 pub mod init;
 pub mod inspect;

@@ -8,7 +8,7 @@ use retort_core::redact_url;
 use retort_migrate::{MigrateError, Migrator, Progress, RunReport, Settings};
 use retort_script::{Direction, Script};
 
-use crate::args::{OutputFormat, RunArgs};
+use crate::args::{OutputFormat, RunArgs, TextFormat};
 use crate::config::Config;
 use crate::display;
 use crate::error::CliError;
@@ -146,6 +146,40 @@ pub fn migrate(
     Ok(())
 }
 
+/// `upgrade --plan` / `downgrade --plan`: the run's plan printed, nothing run.
+pub fn plan(
+    config: &Config,
+    script: Script,
+    target: &str,
+    direction: Direction,
+    run: &RunArgs,
+) -> Result<(), CliError> {
+    let url = url(config)?;
+    let m = migrator(config, script, run);
+    let plan = block_on(async {
+        match direction {
+            Direction::Up => m.plan_upgrade(url, target).await,
+            Direction::Down => m.plan_downgrade(url, target).await,
+        }
+    })
+    .map_err(|e| run_error(e, url))?;
+    crate::commands::migrate::print_plan(&plan)?;
+    if plan.steps.is_empty() {
+        eprintln!(
+            "Nothing to do: the database is at {}",
+            heads_text(&plan.heads_before)
+        );
+    } else {
+        eprintln!(
+            "Planned: {} revision(s) from {} to {}; nothing was run",
+            plan.steps.len(),
+            heads_text(&plan.heads_before),
+            heads_text(&plan.heads_after)
+        );
+    }
+    Ok(())
+}
+
 pub fn rollback(
     config: &Config,
     script: Script,
@@ -221,10 +255,32 @@ pub fn stamp(
     Ok(())
 }
 
-pub fn current(config: &Config, script: Script, verbose: bool) -> Result<(), CliError> {
+/// With `--format json`: an array of the revisions the database is at, each
+/// with `in_directory` (false, and nothing else but `revision`, for a row
+/// naming no revision file).
+pub fn current(
+    config: &Config,
+    script: Script,
+    verbose: bool,
+    format: TextFormat,
+) -> Result<(), CliError> {
     let url = url(config)?;
     let m = reader(config, script);
     let heads = block_on(m.current(url)).map_err(|e| run_error(e, url))?;
+    if format == TextFormat::Json {
+        let items = heads
+            .iter()
+            .map(|id| match m.script().get(id) {
+                Some(rev) => {
+                    let mut v = display::json(m.script(), rev, false);
+                    v["in_directory"] = true.into();
+                    v
+                }
+                None => serde_json::json!({ "revision": id, "in_directory": false }),
+            })
+            .collect();
+        return display::print_json(items);
+    }
     for id in &heads {
         match m.script().get(id) {
             Some(rev) if verbose => out!("{}", display::verbose(m.script(), rev, false))?,
