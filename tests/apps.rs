@@ -103,6 +103,15 @@ async fn two_chains(dialect: Dialect) {
     .unwrap();
     assert_eq!(doc["in_sync"], true, "{doc}");
     assert_eq!(doc["chains"][1]["report"]["chain"], "app `billing`");
+    let doc: serde_json::Value = serde_json::from_str(&ok(
+        dir,
+        &with_url(&empty.url, &["current", "--all", "--format", "json"]),
+    ))
+    .unwrap();
+    assert_eq!(
+        doc["chains"][1]["current"][0]["in_directory"], true,
+        "{doc}"
+    );
     let current = ok(dir, &with_url(&empty.url, &["current", "--all"]));
     assert_eq!(
         current.lines().filter(|l| l.contains("(head)")).count(),

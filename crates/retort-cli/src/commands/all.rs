@@ -108,8 +108,9 @@ pub fn run(config: &Config, command: Command, _all: bool) -> Result<(), CliError
     }
 }
 
-/// `status --all` and `check --all` with `--format json`: one document,
-/// `{"chains": [{"chain", "version_table", ...}], ...}`, in config order.
+/// `status --all`, `current --all` and `check --all` with `--format json`:
+/// one document, `{"chains": [{"chain", "app", "version_table",
+/// "revisions" | "current" | "report"}]}`, in config order.
 fn json_document(config: &Config, command: &Command) -> Result<(), CliError> {
     let mut chains = Vec::new();
     let mut differing = Vec::new();
@@ -129,6 +130,9 @@ fn json_document(config: &Config, command: &Command) -> Result<(), CliError> {
                     differing.push(label(&c));
                 }
                 entry["report"] = report.to_json();
+            }
+            Command::Current { .. } => {
+                entry["current"] = super::online::current_json(&c, script)?.into();
             }
             _ => entry["revisions"] = super::online::status_json(&c, script)?,
         }

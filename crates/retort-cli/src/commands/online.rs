@@ -264,23 +264,12 @@ pub fn current(
     verbose: bool,
     format: TextFormat,
 ) -> Result<(), CliError> {
+    if format == TextFormat::Json {
+        return display::print_json(current_json(config, script)?);
+    }
     let url = url(config)?;
     let m = reader(config, script);
     let heads = block_on(m.current(url)).map_err(|e| run_error(e, url))?;
-    if format == TextFormat::Json {
-        let items = heads
-            .iter()
-            .map(|id| match m.script().get(id) {
-                Some(rev) => {
-                    let mut v = display::json(m.script(), rev, false);
-                    v["in_directory"] = true.into();
-                    v
-                }
-                None => serde_json::json!({ "revision": id, "in_directory": false }),
-            })
-            .collect();
-        return display::print_json(items);
-    }
     for id in &heads {
         match m.script().get(id) {
             Some(rev) if verbose => out!("{}", display::verbose(m.script(), rev, false))?,
@@ -289,6 +278,25 @@ pub fn current(
         }
     }
     Ok(())
+}
+
+/// `current --format json`: the version rows, each with its revision's
+/// fields when the directory has it.
+pub fn current_json(config: &Config, script: Script) -> Result<Vec<serde_json::Value>, CliError> {
+    let url = url(config)?;
+    let m = reader(config, script);
+    let heads = block_on(m.current(url)).map_err(|e| run_error(e, url))?;
+    Ok(heads
+        .iter()
+        .map(|id| match m.script().get(id) {
+            Some(rev) => {
+                let mut v = display::json(m.script(), rev, false);
+                v["in_directory"] = true.into();
+                v
+            }
+            None => serde_json::json!({ "revision": id, "in_directory": false }),
+        })
+        .collect())
 }
 
 /// The version table's rows, for `history -i`.
