@@ -22,7 +22,7 @@ pub use naming::{fk_name, unique_name};
 pub use operation::{
     CheckSpec, ColumnSpec, ExecuteSql, ForeignKeySpec, Operation, PerDialectSql, Row, UniqueSpec,
 };
-pub use replay::{apply, apply_all};
+pub use replay::{Replay, apply, apply_all};
 pub use reverse::{create_schema_ops, create_table_ops, reverse};
 pub use schema::{
     Check, Column, ColumnDefault, EnumType, FkAction, ForeignKey, Index, PrimaryKey, Schema, Table,
