@@ -24,7 +24,7 @@ pub use operation::{
     CheckSpec, ColumnSpec, ExecuteSql, ForeignKeySpec, Operation, PerDialectSql, Row, UniqueSpec,
 };
 pub use operation_entry::{LintIgnore, OperationEntry};
-pub use replay::{apply, apply_all};
+pub use replay::{Replay, apply, apply_all};
 pub use reverse::{create_schema_ops, create_table_ops, reverse};
 pub use schema::{
     Check, Column, ColumnDefault, EnumType, FkAction, ForeignKey, Index, PrimaryKey, Schema, Table,

@@ -1,6 +1,6 @@
 //! The replay check: does the plan end where it should, both ways?
 
-use retort_core::{ReplayError, Schema, apply};
+use retort_core::{Replay, ReplayError, Schema};
 
 use crate::{Diff, DiffOptions, diff};
 
@@ -30,8 +30,7 @@ pub fn verify(
     d: &Diff,
     options: &DiffOptions,
 ) -> Result<(), VerifyError> {
-    let mut s = from.clone();
-    verify_steps(&mut s, from, to, d, options, &Schema::clone)
+    verify_steps(from.clone(), from, to, d, options, &Schema::clone)
 }
 
 /// Replays `d.upgrade` on `base` (the schema the operations are rendered
@@ -46,12 +45,11 @@ pub fn verify_on(
     options: &DiffOptions,
     normalize: &dyn Fn(&Schema) -> Schema,
 ) -> Result<(), VerifyError> {
-    let mut s = base.clone();
-    verify_steps(&mut s, from, to, d, options, normalize)
+    verify_steps(base.clone(), from, to, d, options, normalize)
 }
 
 fn verify_steps(
-    s: &mut Schema,
+    start: Schema,
     from: &Schema,
     to: &Schema,
     d: &Diff,
@@ -64,19 +62,21 @@ fn verify_steps(
         compare_comments: options.compare_comments,
         ..DiffOptions::default()
     };
-    replay(s, &d.upgrade, "upgrade")?;
-    same(&normalize(s), to, &profile, "upgrade")?;
-    replay(s, &d.downgrade, "downgrade")?;
-    same(&normalize(s), from, &profile, "downgrade")
+    // One index of names across both directions keeps the replay linear.
+    let mut s = Replay::new(start);
+    replay(&mut s, &d.upgrade, "upgrade")?;
+    same(&normalize(s.schema()), to, &profile, "upgrade")?;
+    replay(&mut s, &d.downgrade, "downgrade")?;
+    same(&normalize(s.schema()), from, &profile, "downgrade")
 }
 
 fn replay(
-    s: &mut Schema,
+    s: &mut Replay,
     ops: &[retort_core::Operation],
     direction: &'static str,
 ) -> Result<(), VerifyError> {
     for op in ops {
-        apply(s, op).map_err(|source| VerifyError::Replay {
+        s.apply(op).map_err(|source| VerifyError::Replay {
             direction,
             op: op.describe(),
             source,

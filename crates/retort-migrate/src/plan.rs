@@ -1,4 +1,4 @@
-use retort_core::{ColumnType, Dialect, Operation, Schema, apply};
+use retort_core::{ColumnType, Dialect, Operation, Replay, Schema};
 use retort_script::{Direction, Plan, Revision, Script, VersionChange};
 use retort_sql::{
     Sql, render_applied, version_delete, version_insert, version_table_create, version_update,
@@ -52,8 +52,13 @@ impl SqlStep {
 /// The schema a database whose version table holds `heads` has: every
 /// revision up to them, replayed in order.
 pub fn schema_at(script: &Script, heads: &[String]) -> Result<Schema, MigrateError> {
+    replay_to(script, heads).map(Replay::into_schema)
+}
+
+/// [`schema_at`], kept as a [`Replay`] for a caller that replays on.
+fn replay_to(script: &Script, heads: &[String]) -> Result<Replay, MigrateError> {
     let needed = script.applied_ids(heads, true)?;
-    let mut schema = Schema::default();
+    let mut schema = Replay::default();
     for rev in script
         .topological()
         .into_iter()
@@ -76,13 +81,13 @@ fn direction_name(direction: Direction) -> &'static str {
 /// Replays the `index`-th (0-based) operation of `rev`'s list; an error names
 /// the file and line of the operation and its 1-based step number.
 fn replay(
-    schema: &mut Schema,
+    schema: &mut Replay,
     rev: &Revision,
     direction: Direction,
     index: usize,
     op: &Operation,
 ) -> Result<(), MigrateError> {
-    apply(schema, op).map_err(|source| MigrateError::Replay {
+    schema.apply(op).map_err(|source| MigrateError::Replay {
         location: rev.op_location(direction == Direction::Up, index),
         revision: rev.id.clone(),
         direction: direction_name(direction),
@@ -255,7 +260,7 @@ pub fn build_plan(
 ) -> Result<SqlPlan, MigrateError> {
     // `schema` is the state before each operation and `next` the state after
     // it: both advance by replay, so no operation copies the whole schema.
-    let mut schema = schema_at(script, &plan.heads_before)?;
+    let mut schema = replay_to(script, &plan.heads_before)?;
     let mut next = schema.clone();
     let mut steps = Vec::with_capacity(plan.steps.len());
     for step in &plan.steps {
@@ -279,18 +284,16 @@ pub fn build_plan(
                 });
             }
             replay(&mut next, rev, direction, i, op)?;
-            check_operation(&schema, rev, direction, i, op, options.dialect)?;
-            check_identifiers(&next, rev, direction, i, op, options.dialect)?;
-            let rendered =
-                render_applied(op, &schema, &next, options.dialect).map_err(|source| {
-                    MigrateError::Render {
-                        location: rev.op_location(direction == Direction::Up, i),
-                        revision: rev.id.clone(),
-                        direction: direction_name(direction),
-                        index: i + 1,
-                        op: op.kind(),
-                        source: Box::new(source),
-                    }
+            check_operation(schema.schema(), rev, direction, i, op, options.dialect)?;
+            check_identifiers(next.schema(), rev, direction, i, op, options.dialect)?;
+            let rendered = render_applied(op, schema.schema(), next.schema(), options.dialect)
+                .map_err(|source| MigrateError::Render {
+                    location: rev.op_location(direction == Direction::Up, i),
+                    revision: rev.id.clone(),
+                    direction: direction_name(direction),
+                    index: i + 1,
+                    op: op.kind(),
+                    source: Box::new(source),
                 })?;
             rebuilds_table |= rendered.rebuilds_table;
             statements.extend(rendered.statements);

@@ -680,8 +680,8 @@ fn drop_schema(schema: &Schema, dialect: Dialect) -> Result<Vec<Sql>, MigrateErr
     let refuse =
         |e: &dyn std::fmt::Display| MigrateError::Refused(format!("cannot plan `fresh`: {e}"));
     // `current` and `next` advance together, so no step copies the schema.
-    let mut current = schema.clone();
-    let mut next = schema.clone();
+    let mut current = retort_core::Replay::new(schema.clone());
+    let mut next = current.clone();
     let mut out = Vec::new();
     for op in create_schema_ops(schema).iter().rev() {
         if matches!(op, Operation::CreateIndex { .. }) {
@@ -689,10 +689,11 @@ fn drop_schema(schema: &Schema, dialect: Dialect) -> Result<Vec<Sql>, MigrateErr
         }
         // The reverse of create_table, add_foreign_key and create_enum does
         // not depend on the schema before them: the current one serves.
-        for u in reverse(op, &current).map_err(|e| refuse(&e))? {
-            retort_core::apply(&mut next, &u).map_err(|e| refuse(&e))?;
-            let r = render_applied(&u, &current, &next, dialect).map_err(|e| refuse(&e))?;
-            retort_core::apply(&mut current, &u).map_err(|e| refuse(&e))?;
+        for u in reverse(op, current.schema()).map_err(|e| refuse(&e))? {
+            next.apply(&u).map_err(|e| refuse(&e))?;
+            let r = render_applied(&u, current.schema(), next.schema(), dialect)
+                .map_err(|e| refuse(&e))?;
+            current.apply(&u).map_err(|e| refuse(&e))?;
             out.extend(r.statements);
         }
     }

@@ -368,10 +368,20 @@ fn op_tables(src: &str) -> Vec<(usize, usize)> {
 /// The lines of the `[[upgrade]]` and `[[downgrade]]` headers, when there is
 /// one per operation (an inline `upgrade = [...]` gives no lines).
 fn op_lines(src: &str, ups: usize, downs: usize) -> (Vec<usize>, Vec<usize>) {
+    // A region starts on the line after its header: the header's line is
+    // the number of newlines before the start, counted in one pass.
     let lines = |header: &str, n: usize| {
+        let (mut at, mut newlines) = (0, 0);
         let found: Vec<usize> = op_regions(src, header)
             .iter()
-            .map(|&(start, _)| line_col(src, start).0 - 1)
+            .map(|&(start, _)| {
+                newlines += src.as_bytes()[at..start]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count();
+                at = start;
+                newlines
+            })
             .collect();
         if found.len() == n { found } else { Vec::new() }
     };
@@ -437,6 +447,13 @@ fn find_key(region: &str, key: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn op_lines_are_the_header_lines() {
+        let src = "revision = \"a\"\n\n[[upgrade]]\nop = \"x\"\n# c\n[[downgrade]]\nop = \"y\"\n[[upgrade]]\nop = \"z\"\n";
+        assert_eq!(op_lines(src, 2, 1), (vec![3, 8], vec![6]));
+        assert_eq!(op_lines(src, 3, 1), (vec![], vec![6]));
+    }
 
     #[test]
     fn line_col_counts_from_one() {

@@ -45,8 +45,9 @@ pub fn render(op: &Operation, before: &Schema, dialect: Dialect) -> Result<Rende
 }
 
 /// [`render`] for a caller that already replays: `after` must be `before`
-/// with `op` applied ([`retort_core::apply`]). Saves a copy of the whole
-/// schema per operation, which matters for plans of thousands of operations.
+/// with `op` applied ([`retort_core::apply`], [`retort_core::Replay`]). Saves
+/// a copy of the whole schema per operation, which matters for plans of
+/// thousands of operations.
 pub fn render_applied(
     op: &Operation,
     before: &Schema,
