@@ -80,7 +80,7 @@ impl Claim {
 /// Enum types follow the tables: an enum a kept table uses is kept, one
 /// another chain claims is left out, the rest go with the tables' rule.
 pub(crate) fn owned_part(
-    db: &Schema,
+    db: Schema,
     mine: &Claim,
     others: &Claim,
     main: bool,
@@ -88,15 +88,15 @@ pub(crate) fn owned_part(
 ) -> (Schema, Vec<String>) {
     let mut out = Schema::default();
     let mut left_out = Vec::new();
-    for (name, t) in &db.tables {
-        if dropped.contains(name) {
+    for (name, t) in db.tables {
+        if dropped.contains(&name) {
             continue;
         }
-        let keep = mine.tables.contains(name) || (main && !others.tables.contains(name));
+        let keep = mine.tables.contains(&name) || (main && !others.tables.contains(&name));
         if keep {
-            out.tables.insert(name.clone(), t.clone());
+            out.tables.insert(name, t);
         } else {
-            left_out.push(name.clone());
+            left_out.push(name);
         }
     }
     let used: BTreeSet<&str> = out
@@ -104,12 +104,13 @@ pub(crate) fn owned_part(
         .values()
         .flat_map(|t| t.columns.iter().filter_map(|c| c.ty.enum_name()))
         .collect();
-    for (name, e) in &db.enums {
-        let keep = used.contains(name.as_str())
-            || mine.enums.contains(name)
-            || (main && !others.enums.contains(name));
+    let used: BTreeSet<String> = used.into_iter().map(str::to_owned).collect();
+    for (name, e) in db.enums {
+        let keep = used.contains(&name)
+            || mine.enums.contains(&name)
+            || (main && !others.enums.contains(&name));
         if keep {
-            out.enums.insert(name.clone(), e.clone());
+            out.enums.insert(name, e);
         }
     }
     (out, left_out)
@@ -144,10 +145,10 @@ mod tests {
         let dropped: BTreeSet<String> = ["alembic_version_billing".to_owned()].into();
         let main = claim(&["users"]);
         let billing = claim(&["invoices"]);
-        let (m, left) = owned_part(&db, &main, &billing, true, &dropped);
+        let (m, left) = owned_part(db.clone(), &main, &billing, true, &dropped);
         assert_eq!(names(&m), ["legacy", "users"]);
         assert_eq!(left, ["invoices"]);
-        let (b, left) = owned_part(&db, &billing, &main, false, &dropped);
+        let (b, left) = owned_part(db, &billing, &main, false, &dropped);
         assert_eq!(names(&b), ["invoices"]);
         assert_eq!(left, ["legacy", "users"]);
     }

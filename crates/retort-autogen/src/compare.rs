@@ -53,6 +53,7 @@ impl Pair {
 
 /// One pair compared: both sides as compared (mapped to the dialect, or to
 /// the portable vocabulary for M vs C) and the diff from the old to the new.
+/// A pair in sync keeps empty sides.
 #[derive(Debug, Clone)]
 pub struct PairDiff {
     pub pair: Pair,
@@ -103,28 +104,32 @@ pub fn compare(sources: &Sources) -> Comparison {
     let options = DiffOptions::for_dialect(dialect);
     let norm = |s: &Schema| normalized(dialect, s);
     let portable = retort_catalog::normalize_portable;
-    let pair = |pair: Pair, from: Schema, to: Schema| {
-        // Equal schemas (the common case at head) need no planning.
-        let diff = if from == to {
-            Diff::default()
-        } else {
-            diff(&from, &to, &options)
-        };
+    // Equal schemas (the common case at head) need no planning, and keep
+    // no copy: only a pair that differs holds its sides, for the DDL diff.
+    let pair = |pair: Pair, from: &Schema, to: &Schema| {
+        if from == to {
+            return PairDiff {
+                pair,
+                from: Schema::default(),
+                to: Schema::default(),
+                diff: Diff::default(),
+            };
+        }
         PairDiff {
             pair,
-            from,
-            to,
-            diff,
+            diff: diff(from, to, &options),
+            from: from.clone(),
+            to: to.clone(),
         }
     };
     let mut pairs = Vec::new();
     let mut notes = Vec::new();
     let mut pending = false;
     if let Some(db) = &sources.database {
-        let models = norm(&sources.models);
         let d = norm(&db.schema);
-        pairs.push(pair(Pair::ModelsDatabase, d.clone(), models));
-        pairs.push(pair(Pair::DatabaseRevisions, norm(&db.chain_at_rows), d));
+        pairs.push(pair(Pair::ModelsDatabase, &d, &norm(&sources.models)));
+        let at_rows = db.chain_at_rows.as_ref().unwrap_or(&sources.chain);
+        pairs.push(pair(Pair::DatabaseRevisions, &norm(at_rows), &d));
         notes.extend(db.notes.iter().cloned());
         if !db.unknown_rows.is_empty() {
             notes.push(format!(
@@ -142,8 +147,8 @@ pub fn compare(sources: &Sources) -> Comparison {
     }
     pairs.push(pair(
         Pair::ModelsRevisions,
-        portable(&sources.chain),
-        portable(&sources.models),
+        &portable(&sources.chain),
+        &portable(&sources.models),
     ));
     Comparison {
         chain_label: sources.chain_label.clone(),

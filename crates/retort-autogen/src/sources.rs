@@ -59,8 +59,9 @@ pub struct DatabaseSide {
     /// another tool's).
     pub unknown_rows: Vec<String>,
     /// What the revisions build up to the known rows: the database's
-    /// schema as the chain knows it.
-    pub chain_at_rows: Schema,
+    /// schema as the chain knows it. `None` when the rows are the chain's
+    /// heads: it is then [`Sources::chain`].
+    pub chain_at_rows: Option<Schema>,
     /// What was left alone and why (other chains' tables, sea-orm-migration).
     pub notes: Vec<String>,
 }
@@ -114,7 +115,7 @@ pub async fn read_sources(
     let (dialect, raw) = match against {
         Against::Chain(d) => (d, None),
         Against::Database(url) => {
-            let raw = read_database(project, index, url, &heads, &chain_schema).await?;
+            let raw = read_database(project, index, url, &heads).await?;
             (Dialect::from_url(url).ok(), Some(raw))
         }
     };
@@ -123,13 +124,13 @@ pub async fn read_sources(
     let database = match raw {
         None => None,
         Some(raw) => {
-            warnings.extend(raw.read.warnings.iter().cloned());
-            let (mut mine, others) = claims(project, index, &raw.chain_at_rows)?;
+            warnings.extend(raw.read.warnings);
+            let (mut mine, others) = claims(project, index, raw.chain_at_rows.as_ref())?;
             mine.add(&models.schema);
             mine.add(&chain_schema);
             let main = chain.name.is_none();
             let (schema, left_out) =
-                owned_part(&raw.read.schema, &mine, &others, main, &raw.dropped);
+                owned_part(raw.read.schema, &mine, &others, main, &raw.dropped);
             let mut notes = raw.notes;
             if !left_out.is_empty() {
                 notes.push(format!(
@@ -174,7 +175,7 @@ struct RawDatabase {
     url: String,
     rows: Vec<String>,
     unknown: Vec<String>,
-    chain_at_rows: Schema,
+    chain_at_rows: Option<Schema>,
     read: retort_catalog::CatalogRead,
     /// Bookkeeping and excluded tables.
     dropped: BTreeSet<String>,
@@ -186,7 +187,6 @@ async fn read_database(
     index: usize,
     url: &str,
     heads: &[String],
-    chain_schema: &Schema,
 ) -> Result<RawDatabase, AutogenError> {
     let chain = &project.chains[index];
     let migrator = Migrator::new(
@@ -202,9 +202,12 @@ async fn read_database(
         .cloned()
         .partition(|r| chain.script.get(r).is_some());
     let chain_at_rows = if known == heads {
-        chain_schema.clone()
+        None
     } else {
-        without(schema_at(&chain.script, &known)?, &chain.exclude_tables)
+        Some(without(
+            schema_at(&chain.script, &known)?,
+            &chain.exclude_tables,
+        ))
     };
     // Every chain's bookkeeping tables and this chain's exclusions are left
     // out of the read itself.
@@ -242,10 +245,12 @@ async fn read_database(
 fn claims(
     project: &Project,
     index: usize,
-    chain_at_rows: &Schema,
+    chain_at_rows: Option<&Schema>,
 ) -> Result<(Claim, Claim), AutogenError> {
     let mut mine = Claim::default();
-    mine.add(chain_at_rows);
+    if let Some(s) = chain_at_rows {
+        mine.add(s);
+    }
     let mut others = Claim::default();
     for (i, other) in project.chains.iter().enumerate() {
         if i == index {

@@ -71,7 +71,7 @@ pub(crate) fn run_one(config: &Config, script: Script, command: Command) -> Resu
     match command {
         Command::Init { .. } | Command::Completions { .. } => unreachable!("handled above"),
         Command::Revision(args) if args.autogenerate => {
-            commands::autogenerate::revision(&config, &script, args)
+            commands::autogenerate::revision(&config, script, args)
         }
         Command::Revision(args) => commands::revision::revision(&config, &script, args),
         Command::Check {
@@ -79,9 +79,9 @@ pub(crate) fn run_one(config: &Config, script: Script, command: Command) -> Resu
             format,
             dialect,
             ..
-        } => commands::autogenerate::check(&config, &script, offline, format, dialect),
+        } => commands::autogenerate::check(&config, script, offline, format, dialect),
         Command::Baseline { message, rev_id } => {
-            commands::autogenerate::baseline(&config, &script, message, rev_id)
+            commands::autogenerate::baseline(&config, script, message, rev_id)
         }
         Command::Merge {
             revisions,

@@ -42,17 +42,17 @@ pub(crate) fn read_models(config: &Config) -> Result<retort_entity::ModelSet, Cl
 
 /// Every chain of the config as the library sees them, and the index of
 /// the one `config` is for. `script` is that chain's, already loaded.
-pub(crate) fn project(config: &Config, script: &Script) -> Result<(Project, usize), CliError> {
+pub(crate) fn project(config: &Config, script: Script) -> Result<(Project, usize), CliError> {
     let mut chains = Vec::new();
     let mut index = 0;
+    let mut own = Some(script);
     for c in config.all_chains()? {
-        if c.app == config.app {
-            index = chains.len();
-        }
-        let script = if c.app == config.app {
-            script.clone()
-        } else {
-            load_other(&c.script_location)?
+        let script = match own.take_if(|_| c.app == config.app) {
+            Some(s) => {
+                index = chains.len();
+                s
+            }
+            None => load_other(&c.script_location)?,
         };
         chains.push(Chain {
             name: c.app.clone(),
@@ -94,13 +94,15 @@ pub(crate) fn autogen_error(e: AutogenError) -> CliError {
 
 /// Reads the three schemas of `config`'s chain, online or (`offline`) the
 /// chain alone, for `dialect` or the URL's.
+/// Also gives the chain's script back (it is large for a big schema: it
+/// is moved, not copied).
 fn sources(
     config: &Config,
-    script: &Script,
+    script: Script,
     offline: bool,
     dialect: Option<Dialect>,
-) -> Result<Sources, CliError> {
-    let (project, index) = project(config, script)?;
+) -> Result<(Sources, Script), CliError> {
+    let (mut project, index) = project(config, script)?;
     let against = if offline {
         Against::Chain(dialect.or_else(|| {
             config
@@ -126,7 +128,7 @@ fn sources(
     for w in &sources.warnings {
         crate::style::warn(w);
     }
-    Ok(sources)
+    Ok((sources, project.chains.swap_remove(index).script))
 }
 
 /// Asks a yes/no question on the terminal; no is the default.
@@ -169,8 +171,9 @@ fn destructive_header(diff: &Diff) -> Vec<String> {
 }
 
 /// `revision --autogenerate`.
-pub fn revision(config: &Config, script: &Script, args: RevisionArgs) -> Result<(), CliError> {
-    let sources = sources(config, script, args.offline, args.dialect)?;
+pub fn revision(config: &Config, script: Script, args: RevisionArgs) -> Result<(), CliError> {
+    let (sources, script) = sources(config, script, args.offline, args.dialect)?;
+    let script = &script;
     let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let mut answer = ask;
     let asker: retort_autogen::Ask<'_> = if terminal { Some(&mut answer) } else { None };
@@ -261,7 +264,7 @@ fn print_report(report: &Comparison, stream: crate::style::Stream) -> Result<(),
 /// the labelled differences otherwise.
 pub fn check(
     config: &Config,
-    script: &Script,
+    script: Script,
     offline: bool,
     format: CheckFormat,
     dialect: Option<Dialect>,
@@ -302,22 +305,23 @@ pub fn check(
 /// The comparison `check` prints, for `check --all --format json` too.
 pub(crate) fn check_report(
     config: &Config,
-    script: &Script,
+    script: Script,
     offline: bool,
     dialect: Option<Dialect>,
 ) -> Result<Comparison, CliError> {
-    Ok(compare(&sources(config, script, offline, dialect)?))
+    Ok(compare(&sources(config, script, offline, dialect)?.0))
 }
 
 /// `baseline -m MSG`: writes what the database has and the chain does not
 /// build as a revision, and records it as applied without running it.
 pub fn baseline(
     config: &Config,
-    script: &Script,
+    script: Script,
     message: Option<String>,
     rev_id: Option<String>,
 ) -> Result<(), CliError> {
-    let sources = sources(config, script, false, None)?;
+    let (sources, script) = sources(config, script, false, None)?;
+    let script = &script;
     let plan = plan_baseline(&sources).map_err(autogen_error)?;
     for n in &plan.notes {
         eprintln!("{n}");
