@@ -51,7 +51,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Some(app) => root.for_app(app)?,
         None => root,
     };
-    if let Some(all) = commands::all::wants_all(&cli.command) {
+    if commands::all::wants_all(&cli.command) {
         if cli.app.is_some() {
             return Err(
                 CliError::user("`--all` and `-n/--name` do not go together").hint(
@@ -59,7 +59,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
                 ),
             );
         }
-        return commands::all::run(&config, cli.command, all);
+        return commands::all::run(&config, cli.command);
     }
     let script = Script::load(&config.script_location).map_err(script_error)?;
     run_one(&config, script, cli.command)
@@ -67,56 +67,53 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
 
 /// Runs `command` for the chain of `config`.
 pub(crate) fn run_one(config: &Config, script: Script, command: Command) -> Result<(), CliError> {
-    let config = config.clone();
     match command {
         Command::Init { .. } | Command::Completions { .. } => unreachable!("handled above"),
         Command::Revision(args) if args.autogenerate => {
-            commands::autogenerate::revision(&config, script, args)
+            commands::autogenerate::revision(config, script, args)
         }
-        Command::Revision(args) => commands::revision::revision(&config, &script, args),
+        Command::Revision(args) => commands::revision::revision(config, &script, args),
         Command::Check {
             offline,
             format,
             dialect,
             ..
-        } => commands::autogenerate::check(&config, script, offline, format, dialect),
+        } => commands::autogenerate::check(config, script, offline, format, dialect),
         Command::Baseline { message, rev_id } => {
-            commands::autogenerate::baseline(&config, script, message, rev_id)
+            commands::autogenerate::baseline(config, script, message, rev_id)
         }
         Command::Merge {
             revisions,
             message,
             branch_label,
             rev_id,
-        } => commands::revision::merge(&config, &script, &revisions, message, branch_label, rev_id),
-        Command::Upgrade(args) => commands::migrate::run(&config, script, args, Direction::Up),
-        Command::Downgrade(args) => commands::migrate::run(&config, script, args, Direction::Down),
+        } => commands::revision::merge(config, &script, &revisions, message, branch_label, rev_id),
+        Command::Upgrade(args) => commands::migrate::run(config, script, args, Direction::Up),
+        Command::Downgrade(args) => commands::migrate::run(config, script, args, Direction::Down),
         Command::Stamp {
             revisions,
             offline,
             purge,
             run,
-        } => commands::migrate::stamp(&config, script, &revisions, &offline, purge, &run),
+        } => commands::migrate::stamp(config, script, &revisions, &offline, purge, &run),
         Command::Current {
             verbose, format, ..
-        } => commands::online::current(&config, script, verbose, format),
-        Command::Status { format, .. } => commands::online::status(&config, script, format),
-        Command::Rollback { steps, run } => {
-            commands::online::rollback(&config, script, steps, &run)
-        }
+        } => commands::online::current(config, script, verbose, format),
+        Command::Status { format, .. } => commands::online::status(config, script, format),
+        Command::Rollback { steps, run } => commands::online::rollback(config, script, steps, &run),
         Command::Fresh { force, seed, run } => {
-            commands::online::fresh(&config, script, force, seed, &run)
+            commands::online::fresh(config, script, force, seed, &run)
         }
         Command::Seed {
             names,
             offline,
             run,
-        } => commands::seed::run(&config, script, &names, &offline, &run),
+        } => commands::seed::run(config, script, &names, &offline, &run),
         Command::Lint {
             target,
             dialect,
             format,
-        } => commands::lint::run(&config, &script, target.as_deref(), dialect, format),
+        } => commands::lint::run(config, &script, target.as_deref(), dialect, format),
         Command::Heads { verbose, format } => commands::graph::heads(&script, verbose, format),
         Command::Branches { verbose, format } => {
             commands::graph::branches(&script, verbose, format)
@@ -129,7 +126,7 @@ pub(crate) fn run_one(config: &Config, script: Script, command: Command) -> Resu
             format,
         } => {
             let current = if indicate_current {
-                commands::online::current_heads(&config, script.clone())?
+                commands::online::current_heads(config, script.clone())?
             } else {
                 Vec::new()
             };
@@ -147,22 +144,22 @@ pub(crate) fn run_one(config: &Config, script: Script, command: Command) -> Resu
             sql: true,
             dialect,
             ..
-        } => commands::migrate::show_sql(&config, &script, &revision, dialect),
+        } => commands::migrate::show_sql(config, &script, &revision, dialect),
         Command::Inspect {
             source: InspectSource::Revisions,
             format,
             dialect,
-        } => commands::inspect::revisions(&config, &script, format, dialect),
+        } => commands::inspect::revisions(config, &script, format, dialect),
         Command::Inspect {
             source: InspectSource::Db,
             format,
             dialect,
-        } => commands::inspect::db(&config, format, dialect),
+        } => commands::inspect::db(config, format, dialect),
         Command::Inspect {
             source: InspectSource::Models,
             format,
             dialect,
-        } => commands::inspect::models(&config, format, dialect),
+        } => commands::inspect::models(config, format, dialect),
     }
 }
 

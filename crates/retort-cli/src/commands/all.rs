@@ -8,15 +8,14 @@ use crate::config::Config;
 use crate::error::{CliError, EXIT_NO};
 
 /// Whether `command` asks for every chain.
-pub fn wants_all(command: &Command) -> Option<bool> {
-    let all = match command {
+pub fn wants_all(command: &Command) -> bool {
+    match command {
         Command::Upgrade(a) | Command::Downgrade(a) => a.all,
         Command::Current { all, .. } | Command::Status { all, .. } | Command::Check { all, .. } => {
             *all
         }
         _ => false,
-    };
-    all.then_some(true)
+    }
 }
 
 fn label(c: &Config) -> String {
@@ -29,7 +28,7 @@ fn label(c: &Config) -> String {
 /// Runs `command` on each chain in turn. A chain that fails stops the run,
 /// with what ran and what did not; `check` goes through every chain and
 /// answers no (exit 1) when any of them differs.
-pub fn run(config: &Config, command: Command, _all: bool) -> Result<(), CliError> {
+pub fn run(config: &Config, command: Command) -> Result<(), CliError> {
     let json = matches!(
         command,
         Command::Status {
