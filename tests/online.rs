@@ -2,8 +2,6 @@
 //! SQLite databases: every command, concurrency, failures, checksums.
 
 mod common;
-use std::process::{Command, Stdio};
-
 use common::*;
 use retort_testing::{Dialect, TestDb, test_db};
 
@@ -134,25 +132,7 @@ async fn every_command_sqlite() {
 async fn concurrent_upgrades(dialect: Dialect) {
     let db = test_db!(dialect, "online_conc");
     let p = chain(6);
-    let children: Vec<_> = (0..8)
-        .map(|_| {
-            Command::new(env!("CARGO_BIN_EXE_retort"))
-                .args(["--url", &db.url, "upgrade", "head"])
-                .current_dir(p.path())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    for c in children {
-        let o = c.wait_with_output().unwrap();
-        assert!(
-            o.status.success(),
-            "a concurrent upgrade failed:\n{}",
-            stderr(&o)
-        );
-    }
+    upgrade_concurrently(p.path(), &db.url, 8);
     assert_at(&db, 6).await;
     let counts = db
         .query_strings("SELECT revision, count(*) FROM alembic_version_log WHERE direction = 'up' GROUP BY revision")

@@ -588,25 +588,7 @@ async fn sqlite_kill_keeps_every_revision_that_finished() {
 async fn sqlite_32_concurrent_upgrades_apply_each_revision_once() {
     let db = test_db!(Dialect::Sqlite, "rec_conc_lite");
     let p = chain(6);
-    let children: Vec<_> = (0..32)
-        .map(|_| {
-            Command::new(env!("CARGO_BIN_EXE_retort"))
-                .args(["--url", &db.url, "upgrade", "head"])
-                .current_dir(p.path())
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    for c in children {
-        let o = c.wait_with_output().unwrap();
-        assert!(
-            o.status.success(),
-            "a concurrent upgrade failed:\n{}",
-            stderr(&o)
-        );
-    }
+    upgrade_concurrently(p.path(), &db.url, 32);
     assert_eq!(versions(&db).await, [rev(6)]);
     let counts = db
         .query_strings("SELECT revision, count(*) FROM alembic_version_log GROUP BY revision")

@@ -144,6 +144,31 @@ pub fn write_revision(dir: &Path, file: &str, text: &str) {
     fs_err::write(dir.join("migrations/versions").join(file), text).unwrap();
 }
 
+/// Starts `n` runs of `retort --url URL upgrade head` in `dir` at once and
+/// requires every one of them to succeed.
+pub fn upgrade_concurrently(dir: &Path, url: &str, n: usize) {
+    use std::process::Stdio;
+    let children: Vec<_> = (0..n)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_retort"))
+                .args(["--url", url, "upgrade", "head"])
+                .current_dir(dir)
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in children {
+        let o = c.wait_with_output().unwrap();
+        assert!(
+            o.status.success(),
+            "a concurrent upgrade failed:\n{}",
+            stderr(&o)
+        );
+    }
+}
+
 /// Rows of the version table, sorted.
 pub async fn versions(db: &retort_testing::TestDb) -> Vec<String> {
     let mut v: Vec<String> = db
