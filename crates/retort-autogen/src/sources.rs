@@ -66,18 +66,6 @@ pub struct DatabaseSide {
     pub notes: Vec<String>,
 }
 
-impl DatabaseSide {
-    /// The rows are the chain's heads: nothing is pending.
-    pub fn at_heads(&self, heads: &[String]) -> bool {
-        self.unknown_rows.is_empty() && self.rows == heads
-    }
-
-    /// No row of this chain at all: a database retort has not versioned.
-    pub fn unversioned(&self) -> bool {
-        self.rows.len() == self.unknown_rows.len()
-    }
-}
-
 /// Reads the schemas of `project.chains[index]`.
 ///
 /// The entity sources are read on a second thread while the database is.

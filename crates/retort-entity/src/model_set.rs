@@ -39,15 +39,6 @@ pub struct FieldLocation {
     pub line: usize,
 }
 
-impl ModelSet {
-    /// Where `table.column` is written, when an entity source describes it.
-    pub fn field(&self, table: &str, column: &str) -> Option<&FieldLocation> {
-        self.fields
-            .iter()
-            .find(|f| f.table == table && f.column == column)
-    }
-}
-
 /// A column that says it was called something else before.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RenamedColumn {
