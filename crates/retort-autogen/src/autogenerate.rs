@@ -4,7 +4,7 @@
 use retort_core::{ColumnType, Dialect, Operation, Schema};
 use retort_diff::{ColumnRename, Diff, DiffOptions, Rename, TableRename};
 
-use crate::compare::{Pair, compare, normalized, shown};
+use crate::compare::{compare, database_drifted, normalized, shown};
 use crate::{AutogenError, Sources};
 
 /// Asks a yes/no question ("Did you rename ...?"); `None` when nobody can
@@ -47,12 +47,9 @@ pub fn autogenerate(
                 heads: shown(&sources.heads),
             });
         }
-        let report = compare(sources);
-        if report
-            .get(Pair::DatabaseRevisions)
-            .is_some_and(|p| !p.diff.is_empty())
-        {
-            return Err(AutogenError::Drifted(Box::new(report)));
+        // The full labelled report only when it is to be shown.
+        if database_drifted(sources) {
+            return Err(AutogenError::Drifted(Box::new(compare(sources))));
         }
     }
     if let Some(d) = sources.dialect {

@@ -104,24 +104,7 @@ pub fn compare(sources: &Sources) -> Comparison {
     let options = DiffOptions::for_dialect(dialect);
     let norm = |s: &Schema| normalized(dialect, s);
     let portable = retort_catalog::normalize_portable;
-    // Equal schemas (the common case at head) need no planning, and keep
-    // no copy: only a pair that differs holds its sides, for the DDL diff.
-    let pair = |pair: Pair, from: &Schema, to: &Schema| {
-        if from == to {
-            return PairDiff {
-                pair,
-                from: Schema::default(),
-                to: Schema::default(),
-                diff: Diff::default(),
-            };
-        }
-        PairDiff {
-            pair,
-            diff: diff(from, to, &options),
-            from: from.clone(),
-            to: to.clone(),
-        }
-    };
+    let pair = |pair: Pair, from: &Schema, to: &Schema| pair_diff(pair, from, to, &options);
     let mut pairs = Vec::new();
     let mut notes = Vec::new();
     let mut pending = false;
@@ -160,6 +143,45 @@ pub fn compare(sources: &Sources) -> Comparison {
         pending,
         warnings: sources.warnings.clone(),
     }
+}
+
+/// One pair compared. Equal schemas (the common case at head) need no
+/// planning, and keep no copy: only a pair that differs holds its sides,
+/// for the DDL diff.
+fn pair_diff(pair: Pair, from: &Schema, to: &Schema, options: &DiffOptions) -> PairDiff {
+    if from == to {
+        return PairDiff {
+            pair,
+            from: Schema::default(),
+            to: Schema::default(),
+            diff: Diff::default(),
+        };
+    }
+    PairDiff {
+        pair,
+        diff: diff(from, to, options),
+        from: from.clone(),
+        to: to.clone(),
+    }
+}
+
+/// Whether the database holds what no revision records (D vs C only, the
+/// question autogenerate asks before planning; [`compare`] answers all three).
+pub(crate) fn database_drifted(sources: &Sources) -> bool {
+    let Some(db) = &sources.database else {
+        return false;
+    };
+    let norm = |s: &Schema| normalized(sources.dialect, s);
+    let at_rows = db.chain_at_rows.as_ref().unwrap_or(&sources.chain);
+    let options = DiffOptions::for_dialect(sources.dialect);
+    !pair_diff(
+        Pair::DatabaseRevisions,
+        &norm(at_rows),
+        &norm(&db.schema),
+        &options,
+    )
+    .diff
+    .is_empty()
 }
 
 /// `base` for no revision, else the ids.
