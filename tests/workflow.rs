@@ -320,6 +320,31 @@ fn plan_creates_no_sqlite_file() {
     assert!(stderr(&o).contains("Nothing to do"), "{}", stderr(&o));
 }
 
+/// Reading commands on an SQLite file that does not exist yet report base
+/// and create nothing (connecting would create the file).
+#[test]
+fn reading_commands_create_no_sqlite_file() {
+    let p = project();
+    let d = p.path();
+    let (a, _) = new_revision(d, &["-m", "create a", "--create", "read_a"]);
+    for args in [
+        &["current"][..],
+        &["status"],
+        &["history", "-i"],
+        &["current", "--format", "json"],
+    ] {
+        let o = succeeds(d, args);
+        assert!(
+            !d.join("app.db").exists(),
+            "`{}` created the database file: {}",
+            args.join(" "),
+            stderr(&o)
+        );
+    }
+    let status = ok(d, &["status"]);
+    assert!(status.contains(&a), "{status}");
+}
+
 #[test]
 fn plan_and_sql_do_not_go_together() {
     let p = project();

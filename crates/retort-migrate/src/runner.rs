@@ -309,10 +309,7 @@ impl Migrator {
         &self,
         db: impl Into<Database<'a>>,
     ) -> Result<Vec<String>, MigrateError> {
-        let (mut conn, _) = Conn::open(db.into(), self.settings.lock_timeout).await?;
-        State::new(conn.dialect(), &self.settings.version_table)
-            .heads(&mut conn)
-            .await
+        Ok(self.read_state(db.into(), false).await?.0)
     }
 
     /// Every log row, oldest first.
@@ -320,10 +317,28 @@ impl Migrator {
         &self,
         db: impl Into<Database<'a>>,
     ) -> Result<Vec<LogEntry>, MigrateError> {
-        let (mut conn, _) = Conn::open(db.into(), self.settings.lock_timeout).await?;
-        State::new(conn.dialect(), &self.settings.version_table)
-            .log(&mut conn)
-            .await
+        Ok(self.read_state(db.into(), true).await?.1)
+    }
+
+    /// The heads and (when `with_log`) the log rows. A SQLite file that does
+    /// not exist is an empty database at base: reading it creates nothing.
+    async fn read_state(
+        &self,
+        db: Database<'_>,
+        with_log: bool,
+    ) -> Result<(Vec<String>, Vec<LogEntry>), MigrateError> {
+        if crate::connection::sqlite_file_missing(&db) {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        let (mut conn, _) = Conn::open(db, self.settings.lock_timeout).await?;
+        let state = State::new(conn.dialect(), &self.settings.version_table);
+        let heads = state.heads(&mut conn).await?;
+        let log = if with_log {
+            state.log(&mut conn).await?
+        } else {
+            Vec::new()
+        };
+        Ok((heads, log))
     }
 
     /// Every revision in upgrade order with whether it ran, its batch and time.
@@ -331,10 +346,7 @@ impl Migrator {
         &self,
         db: impl Into<Database<'a>>,
     ) -> Result<Vec<RevisionStatus>, MigrateError> {
-        let (mut conn, _) = Conn::open(db.into(), self.settings.lock_timeout).await?;
-        let state = State::new(conn.dialect(), &self.settings.version_table);
-        let heads = state.heads(&mut conn).await?;
-        let log = state.log(&mut conn).await?;
+        let (heads, log) = self.read_state(db.into(), true).await?;
         let applied = applied_set(&self.script, &heads)?;
         Ok(self
             .script
