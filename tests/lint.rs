@@ -148,6 +148,17 @@ fn five_risky_operations_on_postgres() {
     assert_eq!(also(2), ["RT403"]);
     assert_eq!(also(3), ["RT404"]);
     assert!(also(0).is_empty() && also(1).is_empty() && also(4).is_empty());
+    // In text, a folded code is an `also` line with its hint.
+    let text = stdout(&retort(
+        dir.path(),
+        &["lint", "b00000000002", "--dialect", "postgres"],
+    ));
+    assert!(
+        text.contains("  also warning RT403: changing `users.age`")
+            && text.contains("  also warning RT404: SET NOT NULL on ")
+            && text.ends_with("2 error(s), 3 warning(s), 0 info\n"),
+        "{text}"
+    );
     for f in v["findings"].as_array().unwrap() {
         for key in [
             "severity",
@@ -380,10 +391,7 @@ async fn no_argument_on_a_server(dialect: retort_testing::Dialect) {
     match dialect {
         retort_testing::Dialect::Postgres => {
             assert_eq!(v["dialect"], "postgres");
-            assert_eq!(
-                got,
-                ["RT102", "RT302", "RT104", "RT202", "RT401"]
-            );
+            assert_eq!(got, ["RT102", "RT302", "RT104", "RT202", "RT401"]);
         }
         _ => {
             assert_eq!(v["dialect"], "mysql");

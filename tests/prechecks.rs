@@ -30,9 +30,7 @@ async fn setup(db: &TestDb, schema: &str, data: &[&str], risky: &str) -> tempfil
     write_revision(p.path(), "01.toml", &revision(R1, None, schema));
     ok(p.path(), &with_url(&db.url, &["upgrade", "head"]));
     for s in data {
-        db.execute(s)
-            .await
-            .unwrap_or_else(|e| panic!("{s}: {e}"));
+        db.execute(s).await.unwrap_or_else(|e| panic!("{s}: {e}"));
     }
     write_revision(p.path(), "02.toml", &revision(R2, Some(R1), risky));
     p
@@ -440,7 +438,10 @@ nullable = false
 "#,
         ),
     );
-    let script = ok(d, &["upgrade", "head", "--sql", "--dialect", dialect.name()]);
+    let script = ok(
+        d,
+        &["upgrade", "head", "--sql", "--dialect", dialect.name()],
+    );
     assert!(
         script.contains("-- pre-check: ") && script.contains("follows the `execute` at step 1"),
         "{script}"

@@ -132,7 +132,8 @@ pub enum Fit {
 pub fn fit(old: &ColumnType, new: &ColumnType) -> Option<Fit> {
     narrowing(old, new)?;
     if let Some((min, max)) = int_range(new)
-        && (int_range(old).is_some() || matches!(old, T::Decimal(_) | T::Real | T::Double | T::Money))
+        && (int_range(old).is_some()
+            || matches!(old, T::Decimal(_) | T::Real | T::Double | T::Money))
     {
         return Some(Fit::Range { min, max });
     }

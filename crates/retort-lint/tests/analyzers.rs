@@ -89,33 +89,81 @@ fn dialect_codes_fold_into_the_operations_finding() {
     let unique = "[[upgrade]]\nop = \"create_unique\"\ntable = \"users\"\ncolumns = [\"email\"]\n";
     let fk = "[[upgrade]]\nop = \"add_foreign_key\"\ntable = \"orders\"\ncolumns = [\"user_id\"]\nref_table = \"users\"\nref_columns = [\"id\"]\n";
     let check = "[[upgrade]]\nop = \"add_check\"\ntable = \"users\"\nname = \"ck_age\"\nexpr = \"age > 0\"\n";
-    let enum_removed = "[[upgrade]]\nop = \"alter_enum\"\nname = \"status\"\nvalues = [\"new\", \"sent\"]\n";
+    let enum_removed =
+        "[[upgrade]]\nop = \"alter_enum\"\nname = \"status\"\nvalues = [\"new\", \"sent\"]\n";
     let pg = Dialect::Postgres;
-    let cases: &[(&str, Dialect, &[(&str, &str)], Vec<(&str, Vec<&str>, Severity)>)] = &[
+    let cases: &[(
+        &str,
+        Dialect,
+        &[(&str, &str)],
+        Vec<(&str, Vec<&str>, Severity)>,
+    )] = &[
         (narrow, pg, &[], vec![("RT104", vec!["RT403"], Error)]),
         (not_null, pg, &[], vec![("RT202", vec!["RT404"], Warning)]),
         (unique, pg, &[], vec![("RT201", vec!["RT401"], Warning)]),
         (fk, pg, &[], vec![("RT205", vec!["RT405"], Warning)]),
         (check, pg, &[], vec![("RT204", vec!["RT406"], Warning)]),
-        (enum_removed, Dialect::Mysql, &[], vec![("RT103", vec!["RT501"], Error)]),
-        (not_null, Dialect::Sqlite, &[], vec![("RT202", vec!["RT601"], Warning)]),
+        (
+            enum_removed,
+            Dialect::Mysql,
+            &[],
+            vec![("RT103", vec!["RT501"], Error)],
+        ),
+        (
+            not_null,
+            Dialect::Sqlite,
+            &[],
+            vec![("RT202", vec!["RT601"], Warning)],
+        ),
         // The highest severity of its codes.
-        (not_null, pg, &[("RT404", "error")], vec![("RT202", vec!["RT404"], Error)]),
-        (narrow, pg, &[("RT104", "info")], vec![("RT104", vec!["RT403"], Warning)]),
+        (
+            not_null,
+            pg,
+            &[("RT404", "error")],
+            vec![("RT202", vec!["RT404"], Error)],
+        ),
+        (
+            narrow,
+            pg,
+            &[("RT104", "info")],
+            vec![("RT104", vec!["RT403"], Warning)],
+        ),
         // The primary code off: the next one is the finding.
-        (narrow, pg, &[("RT104", "off")], vec![("RT403", vec![], Warning)]),
-        (not_null, pg, &[("RT202", "off"), ("RT404", "info")], vec![("RT404", vec![], Info)]),
-        (not_null, pg, &[("RT404", "off")], vec![("RT202", vec![], Warning)]),
+        (
+            narrow,
+            pg,
+            &[("RT104", "off")],
+            vec![("RT403", vec![], Warning)],
+        ),
+        (
+            not_null,
+            pg,
+            &[("RT202", "off"), ("RT404", "info")],
+            vec![("RT404", vec![], Info)],
+        ),
+        (
+            not_null,
+            pg,
+            &[("RT404", "off")],
+            vec![("RT202", vec![], Warning)],
+        ),
         // Two concerns of one operation stay two findings.
         (
             "[[upgrade]]\nop = \"alter_column\"\ntable = \"users\"\ncolumn = \"age\"\ntype = \"integer\"\nnullable = false\n",
             pg,
             &[],
-            vec![("RT104", vec!["RT403"], Error), ("RT202", vec!["RT404"], Warning)],
+            vec![
+                ("RT104", vec!["RT403"], Error),
+                ("RT202", vec!["RT404"], Warning),
+            ],
         ),
     ];
     for (ops, dialect, config, want) in cases {
-        assert_eq!(&shape(ops, *dialect, config), want, "{dialect} {config:?}:\n{ops}");
+        assert_eq!(
+            &shape(ops, *dialect, config),
+            want,
+            "{dialect} {config:?}:\n{ops}"
+        );
     }
     // `lint_ignore` of the primary code promotes the folded one.
     let ignored = format!("{narrow}lint_ignore = [\"RT104\"]\nreason = \"ages fit\"\n");

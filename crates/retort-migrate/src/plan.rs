@@ -5,8 +5,8 @@ use retort_sql::{
 };
 
 use crate::MigrateError;
-use crate::prechecks::{Collector, PreChecks};
 use crate::error::LongIdentifier;
+use crate::prechecks::{Collector, PreChecks};
 
 /// Settings that shape a plan.
 #[derive(Debug, Clone)]

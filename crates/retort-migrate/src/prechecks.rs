@@ -291,7 +291,10 @@ impl Collector {
                     Violation::Null {
                         columns: columns.clone(),
                     },
-                    format!("with NULL in the primary key ({}) of `{table}`", columns.join(", ")),
+                    format!(
+                        "with NULL in the primary key ({}) of `{table}`",
+                        columns.join(", ")
+                    ),
                     columns.iter().map(String::as_str).collect(),
                 ));
                 out.push(duplicates(table, columns));
@@ -366,8 +369,11 @@ impl Collector {
                 );
                 if parent_exists {
                     w.reads.push((ref_table, None));
-                    w.reads
-                        .extend(ref_columns.iter().map(|c| (ref_table.as_str(), Some(c.as_str()))));
+                    w.reads.extend(
+                        ref_columns
+                            .iter()
+                            .map(|c| (ref_table.as_str(), Some(c.as_str()))),
+                    );
                 }
                 out.push(w);
             }
@@ -380,8 +386,11 @@ impl Collector {
                 );
                 // The expression may read any column of the table.
                 if let Some(t) = before.table(table) {
-                    w.reads
-                        .extend(t.columns.iter().map(|c| (table.as_str(), Some(c.name.as_str()))));
+                    w.reads.extend(
+                        t.columns
+                            .iter()
+                            .map(|c| (table.as_str(), Some(c.name.as_str()))),
+                    );
                 }
                 out.push(w);
             }
@@ -418,7 +427,11 @@ impl Collector {
         // The primary key identifies the rows, when the revision has not
         // changed it; else the offending values (or the first columns).
         let pk: Vec<String> = table
-            .filter(|_| !self.changed_tables.contains(&format!("{} primary key", w.table)))
+            .filter(|_| {
+                !self
+                    .changed_tables
+                    .contains(&format!("{} primary key", w.table))
+            })
             .map(|t| t.pk_columns().to_vec())
             .unwrap_or_default();
         let (shown, keys) = if duplicates {
@@ -526,10 +539,7 @@ pub(crate) async fn refuse(
 }
 
 /// Runs the checks of one revision; the ones that found rows.
-async fn run(
-    conn: &mut Conn,
-    checks: &PreChecks,
-) -> Result<Vec<PreCheckFailure>, MigrateError> {
+async fn run(conn: &mut Conn, checks: &PreChecks) -> Result<Vec<PreCheckFailure>, MigrateError> {
     let mut failures = Vec::new();
     for check in &checks.checks {
         let doing = |q: &str| format!("running the data pre-check of {} ({q})", check.location);

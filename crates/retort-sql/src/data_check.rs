@@ -42,10 +42,7 @@ pub enum Violation {
         scale: u32,
     },
     /// One of `values` (enum values about to be removed).
-    OneOf {
-        column: String,
-        values: Vec<String>,
-    },
+    OneOf { column: String, values: Vec<String> },
     /// Rows whose (non-NULL) `columns` match no row of `ref_table`; with
     /// `parent_exists` false (the table is created later in the same
     /// revision, so it will be empty), every row with non-NULL `columns`.
@@ -134,8 +131,7 @@ pub fn data_check(
                     .from_as(id(ref_table), id(PARENT));
                 for (child_col, parent_col) in columns.iter().zip(ref_columns) {
                     parent.and_where(
-                        Expr::col((id(PARENT), id(parent_col)))
-                            .equals((id(CHILD), id(child_col))),
+                        Expr::col((id(PARENT), id(parent_col))).equals((id(CHILD), id(child_col))),
                     );
                 }
                 c = c.add(Expr::exists(parent).not());
