@@ -338,6 +338,23 @@ columns = ["code"]
             "UPDATE t SET code = 'z' WHERE name = 'three'",
         ],
     },
+    Case {
+        name: "NOT NULL on a table of one column, without a key",
+        schema: r#"[[upgrade]]
+op = "create_table"
+table = "t"
+columns = [{ name = "v", type = "integer", nullable = true }]
+"#,
+        data: &["INSERT INTO t (v) VALUES (NULL), (1)"],
+        risky: r#"[[upgrade]]
+op = "alter_column"
+table = "t"
+column = "v"
+nullable = false
+"#,
+        expect: &["fails on 1 row(s) with NULL in `t.v`: values (`v`) NULL"],
+        fix: &["DELETE FROM t WHERE v IS NULL"],
+    },
 ];
 
 /// Every case on one dialect: refused (exit 3, nothing ran, not logged),

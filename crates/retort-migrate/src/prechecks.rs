@@ -449,7 +449,12 @@ impl Collector {
                         .collect()
                 })
                 .unwrap_or_default();
-            (first, false)
+            if first.is_empty() {
+                // A table of the one offending column.
+                (w.columns.iter().map(|c| (*c).to_owned()).collect(), false)
+            } else {
+                (first, false)
+            }
         } else {
             (w.columns.iter().map(|c| (*c).to_owned()).collect(), false)
         };
