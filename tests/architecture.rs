@@ -18,6 +18,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "retort-sql",
             "retort-script",
             "retort-catalog",
+            "retort-lint",
         ],
     ),
     ("retort-testing", &["retort-core"]),

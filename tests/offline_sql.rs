@@ -290,3 +290,77 @@ fn irreversible_downgrade_stops_with_an_error() {
         "{e}"
     );
 }
+
+/// `--sql` prints each revision's data pre-checks as comments with their
+/// query, before the revision's statements; the query, run on a database
+/// the script built, finds the offending rows.
+async fn prechecks_as_comments(dialect: Dialect) {
+    let db = test_db!(dialect, "precheck_sql");
+    let p = project();
+    let d = p.path();
+    write_revision(
+        d,
+        "01.toml",
+        "revision = \"a00000000001\"\nmessage = \"users\"\n\n[[upgrade]]\nop = \"create_table\"\ntable = \"users\"\ncolumns = [\n  { name = \"id\", type = \"integer\", primary_key = true },\n  { name = \"email\", type = \"varchar(100)\", nullable = true },\n  { name = \"bio\", type = \"text\", nullable = true },\n]\n\n[[downgrade]]\nop = \"drop_table\"\ntable = \"users\"\n",
+    );
+    write_revision(
+        d,
+        "02.toml",
+        "revision = \"a00000000002\"\ndown_revision = \"a00000000001\"\nmessage = \"tighten\"\n\n[[upgrade]]\nop = \"drop_column\"\ntable = \"users\"\ncolumn = \"bio\"\n\n[[upgrade]]\nop = \"alter_column\"\ntable = \"users\"\ncolumn = \"email\"\nnullable = false\n\n[[downgrade]]\nop = \"irreversible\"\n",
+    );
+    let name = dialect.name();
+    let first = ok(d, &["upgrade", "a00000000001", "--sql", "--dialect", name]);
+    assert!(!first.contains("pre-check"), "{first}");
+    db.execute_script(&first).await.unwrap();
+    db.execute("INSERT INTO users (id, email) VALUES (1, NULL), (2, 'b'), (3, NULL)")
+        .await
+        .unwrap();
+    let second = ok(
+        d,
+        &["upgrade", "a00000000001:head", "--sql", "--dialect", name],
+    );
+    let comment = second
+        .find("-- pre-check: ")
+        .unwrap_or_else(|| panic!("no pre-check in:\n{second}"));
+    assert!(
+        second[comment..].starts_with(
+            "-- pre-check: migrations/versions/02.toml:10 `alter_column` step 2 (alter column `users.email` (not null)): the revision is refused if rows with NULL in `users.email` exist:\n--   SELECT "
+        ),
+        "{second}"
+    );
+    // Before the revision's statements, after its header.
+    let header = second.find("-- Running upgrade").unwrap();
+    let drop = second
+        .find("DROP COLUMN")
+        .unwrap_or(usize::MAX)
+        .min(second.find("_retort_new_users").unwrap_or(usize::MAX));
+    assert!(header < comment && comment < drop, "{second}");
+    let query = second[comment..]
+        .lines()
+        .nth(1)
+        .unwrap()
+        .trim_start_matches("--   ")
+        .trim_end_matches(';');
+    let rows = db.query_strings(query).await;
+    assert_eq!(
+        rows,
+        [[Some("1".to_owned())], [Some("3".to_owned())]],
+        "{query}"
+    );
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn prechecks_as_comments_postgres() {
+    prechecks_as_comments(Dialect::Postgres).await;
+}
+
+#[tokio::test]
+async fn prechecks_as_comments_mysql() {
+    prechecks_as_comments(Dialect::Mysql).await;
+}
+
+#[tokio::test]
+async fn prechecks_as_comments_sqlite() {
+    prechecks_as_comments(Dialect::Sqlite).await;
+}

@@ -231,7 +231,7 @@ pub enum Command {
     /// backward-incompatible, locking), each with a code, the file and line,
     /// and a safer form. Exit 1 when a finding is an error.
     #[command(
-        after_help = "Example: retort lint head --dialect postgres\n\nWithout TARGET: the revisions the database has not applied when the URL is reachable, else every revision.\nCodes and `[lint]` settings: see the README's `retort lint` section."
+        after_help = "Example: retort lint head --dialect postgres\n\nWithout TARGET: the revisions the database has not applied when the URL is reachable, else every revision.\nOne finding per operation and concern: the dialect's code on the same concern (a PostgreSQL lock, an SQLite rebuild) is folded into it as `also`.\nCodes and `[lint]` settings: see the README's `retort lint` section."
     )]
     Lint {
         /// A revision, `head`, `heads`, `label@head`, or `FROM:TO` (the revisions after FROM up to TO).

@@ -17,6 +17,27 @@ pub struct Finding {
     pub operation: String,
     pub message: String,
     pub hint: String,
+    /// The dialect's codes on the same concern of the same operation (the
+    /// PostgreSQL lock a narrowing or a `SET NOT NULL` takes, the SQLite
+    /// rebuild), folded into this finding: one finding per operation and
+    /// concern. `severity` is the highest of the finding's codes.
+    pub also: Vec<Also>,
+}
+
+/// A code folded into a [`Finding`] of the same operation and concern.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Also {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub hint: String,
+}
+
+impl Finding {
+    /// The finding's code, then the codes folded into it.
+    pub fn codes(&self) -> impl Iterator<Item = &'static str> + '_ {
+        std::iter::once(self.code).chain(self.also.iter().map(|a| a.code))
+    }
 }
 
 /// The findings of a run, in revision then operation order.

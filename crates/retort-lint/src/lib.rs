@@ -12,6 +12,14 @@
 //! code's severity or turns it off; an operation's `lint_ignore` (with a
 //! `reason`) accepts a finding for that operation alone.
 //!
+//! There is one finding per operation and concern: a dialect's code on the
+//! same concern as a portable one (RT403 on a narrowing RT104, RT404 on a
+//! `SET NOT NULL` RT202, RT401 on a unique key RT201, RT405/RT406 on a new
+//! foreign key or check, RT501 on removed enum values, RT601 on any finding
+//! of an operation SQLite rebuilds for) is folded into that finding's
+//! [`Finding::also`]. Codes turned off or ignored are dropped first, so
+//! turning the portable code off leaves the dialect's as the finding.
+//!
 //! This crate does no IO and opens no connection.
 
 mod analyze;
@@ -25,6 +33,6 @@ mod narrowing;
 pub use code::{CODES, Category, CodeInfo, Severity, code_info};
 pub use config::LintConfig;
 pub use error::LintError;
-pub use finding::{Finding, Report};
+pub use finding::{Also, Finding, Report};
 pub use lint::{LintOptions, lint_ops, lint_revisions};
-pub use narrowing::{narrowing, pg_rewrites};
+pub use narrowing::{Fit, fit, narrowing, pg_rewrites};

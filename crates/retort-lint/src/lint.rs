@@ -7,7 +7,7 @@ use retort_core::{Dialect, Operation, Schema, apply};
 use retort_script::{Revision, Script};
 
 use crate::analyze::{Context, analyze};
-use crate::{Finding, LintConfig, LintError, Report, code_info};
+use crate::{Also, Category, Finding, LintConfig, LintError, Report, code_info};
 
 /// What to lint for.
 #[derive(Debug, Clone, Default)]
@@ -164,12 +164,27 @@ fn lint_ops_on(
             dialect: options.dialect,
             downgrade_executes,
         };
+        // The findings of this operation start here.
+        let first = report.findings.len();
         for raw in analyze(&cx, op) {
             let info = code_info(raw.code).expect("analyzers raise catalogued codes");
             let Some(severity) = options.config.severity(info.code, info.severity) else {
                 continue;
             };
             if ignore.is_some_and(|ig| ig.ignores(info.code)) {
+                continue;
+            }
+            if let Some(into) = report.findings[first..]
+                .iter_mut()
+                .find(|f| folds_into(info.code, f.code))
+            {
+                into.severity = into.severity.max(severity);
+                into.also.push(Also {
+                    code: info.code,
+                    severity,
+                    message: raw.message,
+                    hint: raw.hint,
+                });
                 continue;
             }
             report.findings.push(Finding {
@@ -181,6 +196,7 @@ fn lint_ops_on(
                 operation: op.describe(),
                 message: raw.message,
                 hint: raw.hint,
+                also: Vec::new(),
             });
         }
         match op {
@@ -202,4 +218,31 @@ fn lint_ops_on(
         })?;
     }
     Ok(report)
+}
+
+/// Whether the dialect's `code` is on the same concern as the finding
+/// `into` of the same operation, and so folds into it: the PostgreSQL lock
+/// of a type change, a `SET NOT NULL`, a unique key, a foreign key or a
+/// check; MySQL's table copy for removed enum values; SQLite's rebuild, for
+/// whatever the operation is found for.
+fn folds_into(code: &str, into: &str) -> bool {
+    let dialect_code = code_info(code).is_some_and(|c| {
+        matches!(
+            c.category,
+            Category::Postgres | Category::Mysql | Category::Sqlite
+        )
+    });
+    if !dialect_code || code_info(into).is_some_and(|c| c.category == Category::Sqlite) {
+        return false;
+    }
+    match code {
+        "RT601" => true,
+        "RT403" => into == "RT104",
+        "RT404" => into == "RT202",
+        "RT401" => into == "RT201",
+        "RT405" => into == "RT205",
+        "RT406" => into == "RT204",
+        "RT501" => into == "RT103",
+        _ => false,
+    }
 }

@@ -110,3 +110,43 @@ pub fn pg_rewrites(old: &ColumnType, new: &ColumnType) -> bool {
         _ => true,
     }
 }
+
+/// What every existing value must fit for a narrowing change from `old` to
+/// `new` to succeed, when the data can be asked: the runner's data
+/// pre-check queries the rows outside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fit {
+    /// An integer type's range.
+    Range { min: i128, max: i128 },
+    /// A text type's length, in characters.
+    Chars(u32),
+    /// `decimal(P,S)`: values round to `S` fraction digits and then keep
+    /// fewer than `P - S` integer digits.
+    Decimal { precision: u32, scale: u32 },
+}
+
+/// The limit the values must fit when changing `old` to `new` narrows
+/// ([`narrowing`]) in a way a query can test; `None` when it does not
+/// narrow, or narrows in a way no simple query tells (a date that loses its
+/// time, text that must parse as another type).
+pub fn fit(old: &ColumnType, new: &ColumnType) -> Option<Fit> {
+    narrowing(old, new)?;
+    if let Some((min, max)) = int_range(new)
+        && (int_range(old).is_some()
+            || matches!(old, T::Decimal(_) | T::Real | T::Double | T::Money))
+    {
+        return Some(Fit::Range { min, max });
+    }
+    if text_limit(old).is_some()
+        && let Some(Some(n)) = text_limit(new)
+    {
+        return Some(Fit::Chars(n));
+    }
+    match new {
+        T::Decimal(Some((p, s))) => Some(Fit::Decimal {
+            precision: *p,
+            scale: *s,
+        }),
+        _ => None,
+    }
+}

@@ -59,9 +59,115 @@ fn lint(ops: &str, dialect: Option<Dialect>, config: &[(&str, &str)]) -> Result<
     lint_revisions(&script, &[script.get("case").unwrap()], &options)
 }
 
+/// Every code given, those folded into another finding included.
 fn codes(ops: &str, dialect: Option<Dialect>) -> Vec<&'static str> {
     let r = lint(ops, dialect, &[]).unwrap_or_else(|e| panic!("{e}"));
-    r.findings.iter().map(|f| f.code).collect()
+    r.findings.iter().flat_map(|f| f.codes()).collect()
+}
+
+/// The findings as (code, codes folded into it, severity), with `config`.
+fn shape(
+    ops: &str,
+    dialect: Dialect,
+    config: &[(&str, &str)],
+) -> Vec<(&'static str, Vec<&'static str>, Severity)> {
+    let r = lint(ops, Some(dialect), config).unwrap_or_else(|e| panic!("{e}"));
+    r.findings
+        .iter()
+        .map(|f| (f.code, f.also.iter().map(|a| a.code).collect(), f.severity))
+        .collect()
+}
+
+/// One finding per operation and concern: the dialect's code on the same
+/// concern is folded into the portable finding, and comes back as the
+/// finding when the portable code is off or ignored.
+#[test]
+fn dialect_codes_fold_into_the_operations_finding() {
+    use Severity::{Error, Info, Warning};
+    let narrow = "[[upgrade]]\nop = \"alter_column\"\ntable = \"users\"\ncolumn = \"age\"\ntype = \"integer\"\n";
+    let not_null = "[[upgrade]]\nop = \"alter_column\"\ntable = \"users\"\ncolumn = \"email\"\nnullable = false\n";
+    let unique = "[[upgrade]]\nop = \"create_unique\"\ntable = \"users\"\ncolumns = [\"email\"]\n";
+    let fk = "[[upgrade]]\nop = \"add_foreign_key\"\ntable = \"orders\"\ncolumns = [\"user_id\"]\nref_table = \"users\"\nref_columns = [\"id\"]\n";
+    let check = "[[upgrade]]\nop = \"add_check\"\ntable = \"users\"\nname = \"ck_age\"\nexpr = \"age > 0\"\n";
+    let enum_removed =
+        "[[upgrade]]\nop = \"alter_enum\"\nname = \"status\"\nvalues = [\"new\", \"sent\"]\n";
+    let pg = Dialect::Postgres;
+    let cases: &[(
+        &str,
+        Dialect,
+        &[(&str, &str)],
+        Vec<(&str, Vec<&str>, Severity)>,
+    )] = &[
+        (narrow, pg, &[], vec![("RT104", vec!["RT403"], Error)]),
+        (not_null, pg, &[], vec![("RT202", vec!["RT404"], Warning)]),
+        (unique, pg, &[], vec![("RT201", vec!["RT401"], Warning)]),
+        (fk, pg, &[], vec![("RT205", vec!["RT405"], Warning)]),
+        (check, pg, &[], vec![("RT204", vec!["RT406"], Warning)]),
+        (
+            enum_removed,
+            Dialect::Mysql,
+            &[],
+            vec![("RT103", vec!["RT501"], Error)],
+        ),
+        (
+            not_null,
+            Dialect::Sqlite,
+            &[],
+            vec![("RT202", vec!["RT601"], Warning)],
+        ),
+        // The highest severity of its codes.
+        (
+            not_null,
+            pg,
+            &[("RT404", "error")],
+            vec![("RT202", vec!["RT404"], Error)],
+        ),
+        (
+            narrow,
+            pg,
+            &[("RT104", "info")],
+            vec![("RT104", vec!["RT403"], Warning)],
+        ),
+        // The primary code off: the next one is the finding.
+        (
+            narrow,
+            pg,
+            &[("RT104", "off")],
+            vec![("RT403", vec![], Warning)],
+        ),
+        (
+            not_null,
+            pg,
+            &[("RT202", "off"), ("RT404", "info")],
+            vec![("RT404", vec![], Info)],
+        ),
+        (
+            not_null,
+            pg,
+            &[("RT404", "off")],
+            vec![("RT202", vec![], Warning)],
+        ),
+        // Two concerns of one operation stay two findings.
+        (
+            "[[upgrade]]\nop = \"alter_column\"\ntable = \"users\"\ncolumn = \"age\"\ntype = \"integer\"\nnullable = false\n",
+            pg,
+            &[],
+            vec![
+                ("RT104", vec!["RT403"], Error),
+                ("RT202", vec!["RT404"], Warning),
+            ],
+        ),
+    ];
+    for (ops, dialect, config, want) in cases {
+        assert_eq!(
+            &shape(ops, *dialect, config),
+            want,
+            "{dialect} {config:?}:\n{ops}"
+        );
+    }
+    // `lint_ignore` of the primary code promotes the folded one.
+    let ignored = format!("{narrow}lint_ignore = [\"RT104\"]\nreason = \"ages fit\"\n");
+    assert_eq!(shape(&ignored, pg, &[]), [("RT403", vec![], Warning)]);
 }
 
 /// `ops` gives exactly `expect` for each dialect (and with no dialect).

@@ -97,6 +97,17 @@ pub enum MigrateError {
         failure: Box<StepFailure>,
         done: String,
     },
+    /// The data pre-checks found rows that would make operations of the
+    /// revision fail; nothing of it ran.
+    #[error("revision `{revision}` refused before any of its statements ran: existing rows would make {} of its operation(s) fail{}\n  nothing of the revision ran{}; the database is at {previous}\nhint: fix those rows (by hand, or in an earlier revision), then run the command again; no `stamp` is needed", .failures.len(), .failures.iter().map(|f| format!("\n  {f}")).collect::<String>(), if *.whole_run { " (nor of this run: it had one transaction)" } else { "" })]
+    PreCheckFailed {
+        revision: String,
+        failures: Vec<crate::PreCheckFailure>,
+        /// Where the database is: before the revision, or before the run
+        /// when the run had one transaction.
+        previous: String,
+        whole_run: bool,
+    },
     #[error("revision(s) changed after they were applied: {}\nhint: revert the edit, or run with `--allow-changed` if the change is deliberate", .revisions.join(", "))]
     Changed { revisions: Vec<String> },
     #[error(
@@ -198,6 +209,7 @@ impl MigrateError {
                 | MigrateError::FailedState { .. }
                 | MigrateError::Interrupted { .. }
                 | MigrateError::ForeignKeyCheck { .. }
+                | MigrateError::PreCheckFailed { .. }
                 | MigrateError::SeedFailed { .. }
         )
     }

@@ -6,7 +6,10 @@
 //! recording each step in a log table beside `alembic_version`, and checking
 //! that applied revisions have not changed since; [`Migrator::plan_upgrade`]
 //! and [`Migrator::plan_downgrade`] return the plan such a run would make
-//! without running it (`--plan`). [`seed_plan`] and
+//! without running it (`--plan`). Before each revision a run queries the
+//! data its operations need ([`PreChecks`]: NULLs before `SET NOT NULL`,
+//! duplicates before a unique key, ...) and refuses the revision, before
+//! any of its statements, when rows would make one fail. [`seed_plan`] and
 //! [`Migrator::seed`] load seed files into the tables the revisions built.
 
 mod baseline;
@@ -14,6 +17,7 @@ mod connection;
 mod error;
 mod lock;
 mod plan;
+mod prechecks;
 mod runner;
 mod script;
 mod seed;
@@ -23,6 +27,7 @@ pub use baseline::{BASELINE, REPLACED};
 pub use connection::Database;
 pub use error::{LongIdentifier, MigrateError, SeedProblem, StepFailure};
 pub use plan::{PlanOptions, SqlPlan, SqlStep, build_plan, schema_at, stamp_plan};
+pub use prechecks::{PreCheck, PreCheckFailure, PreChecks};
 pub use runner::{Migrator, Progress, RevisionStatus, RunReport, Settings, StepReport};
 pub use seed::{SeedPlan, SeedStatement, SeededTable, seed_plan};
 pub use state::{LogEntry, log_table_name};

@@ -6,6 +6,7 @@ use retort_sql::{
 
 use crate::MigrateError;
 use crate::error::LongIdentifier;
+use crate::prechecks::{Collector, PreChecks};
 
 /// Settings that shape a plan.
 #[derive(Debug, Clone)]
@@ -40,6 +41,8 @@ pub struct SqlStep {
     pub version: Vec<Sql>,
     /// SQLite rebuilds a table: foreign keys go off around the transaction.
     pub rebuilds_table: bool,
+    /// The data pre-checks run before the revision's first statement.
+    pub prechecks: PreChecks,
 }
 
 impl SqlStep {
@@ -274,6 +277,7 @@ pub fn build_plan(
         let direction = step.direction;
         let mut statements = Vec::new();
         let mut rebuilds_table = false;
+        let mut prechecks = Collector::new(options.dialect);
         for (i, op) in ops.iter().enumerate() {
             if let Operation::Irreversible { reason } = op {
                 return Err(MigrateError::Irreversible {
@@ -295,6 +299,7 @@ pub fn build_plan(
                     op: op.kind(),
                     source: Box::new(source),
                 })?;
+            prechecks.op(schema.schema(), rev, direction, i, op);
             rebuilds_table |= rendered.rebuilds_table;
             statements.extend(rendered.statements);
             replay(&mut schema, rev, direction, i, op)?;
@@ -313,6 +318,7 @@ pub fn build_plan(
             statements,
             version: version_sql(options, &step.version),
             rebuilds_table,
+            prechecks: prechecks.finish(),
         });
     }
     let setup = match plan.direction {
@@ -394,6 +400,7 @@ pub fn stamp_plan(
             statements: Vec::new(),
             version,
             rebuilds_table: false,
+            prechecks: PreChecks::default(),
         }],
         heads_before: current.to_vec(),
         heads_after: revisions.to_vec(),

@@ -545,6 +545,9 @@ impl Migrator {
         // Where the database stands after each completed step (for messages).
         let mut at = before_run.clone();
         for (i, step) in sql.steps.iter().enumerate() {
+            // Nothing of a revision runs when its data pre-checks find rows.
+            let previous = if whole_run_tx { &before_run } else { &at };
+            crate::prechecks::refuse(conn, step, previous, whole_run_tx).await?;
             if let Some(p) = &self.progress {
                 p(&Progress {
                     index: i + 1,

@@ -10,7 +10,9 @@ use crate::SqlPlan;
 impl SqlPlan {
     /// The whole run as one SQL script: `BEGIN`/`COMMIT` where the dialect
     /// has transactional DDL, a comment before each revision, the version
-    /// table statements included. Exactly the statements a live run executes.
+    /// table statements included. Exactly the statements a live run executes;
+    /// each revision's data pre-checks come first, as comments with their
+    /// queries (`-- pre-check: ...`).
     pub fn to_script(&self) -> String {
         let dialect = self.options.dialect;
         let tx = dialect.transactional_ddl();
@@ -62,6 +64,21 @@ impl SqlPlan {
                 step.label,
                 step.message.replace('\n', " ")
             );
+            for c in &step.prechecks.checks {
+                let _ = writeln!(
+                    out,
+                    "-- pre-check: {} `{}` step {} ({}): the revision is refused if rows {} exist:\n--   {};\n",
+                    c.location,
+                    c.op,
+                    c.index,
+                    c.operation.replace('\n', " "),
+                    c.offending.replace('\n', " "),
+                    c.query.sample.as_str().replace('\n', " ")
+                );
+            }
+            for n in &step.prechecks.notes {
+                let _ = writeln!(out, "-- pre-check: {}\n", n.replace('\n', " "));
+            }
             for s in step.all_statements() {
                 stmt(&mut out, s.as_str());
             }

@@ -14,6 +14,9 @@
 //!   [`version_delete`] write Alembic's `alembic_version` statements.
 //! - [`insert_row`], [`update_rows`], [`select_rows`], [`table_exists`] and
 //!   [`drop_table_if_exists`] serve the runner's own bookkeeping tables.
+//! - [`data_check`] gives the queries of the runner's data pre-checks: the
+//!   rows an operation would fail on (NULLs, repeated values, values out of
+//!   a narrower type, removed enum values, orphans, rows breaking a check).
 //! - [`sqlite_foreign_keys`] and [`sqlite_foreign_key_check`] are the pragmas
 //!   a runner puts around a revision whose [`Rendered::rebuilds_table`] is set.
 //!
@@ -34,6 +37,7 @@
 //!   [`Rendered::rebuilds_table`] is set.
 
 mod columns;
+mod data_check;
 mod dml;
 mod error;
 mod handwritten;
@@ -44,6 +48,7 @@ mod sql;
 mod sqlite_rebuild;
 mod version;
 
+pub use data_check::{DataCheck, SAMPLE, Violation, data_check};
 pub use dml::{
     drop_table_if_exists, insert_row, insert_rows, select_rows, sync_sequence, table_exists,
     update_rows,

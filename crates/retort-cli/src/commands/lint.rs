@@ -126,7 +126,8 @@ fn sqlite_file(url: &str) -> Option<&str> {
 }
 
 /// Each finding in three lines: place, severity, code and message; the
-/// operation; the hint.
+/// operation; the hint. Then two lines for each code folded into it (the
+/// dialect's lock or rebuild on the same concern): `also`, its hint.
 pub(crate) fn findings_text(report: &Report) -> String {
     let mut text = String::new();
     for f in &report.findings {
@@ -140,6 +141,12 @@ pub(crate) fn findings_text(report: &Report) -> String {
         ));
         text.push_str(&format!("  in revision {}: {}\n", f.revision, f.operation));
         text.push_str(&format!("  hint: {}\n", f.hint));
+        for a in &f.also {
+            text.push_str(&format!(
+                "  also {} {}: {}\n  hint: {}\n",
+                a.severity, a.code, a.message, a.hint
+            ));
+        }
     }
     text
 }

@@ -92,11 +92,16 @@ fn print_progress(p: &Progress<'_>) {
         String::new()
     };
     match p.finished {
-        None => eprintln!(
-            "{counter}Running {verb} {}, {}",
-            p.step.label,
-            p.step.message.lines().next().unwrap_or("")
-        ),
+        None => {
+            eprintln!(
+                "{counter}Running {verb} {}, {}",
+                p.step.label,
+                p.step.message.lines().next().unwrap_or("")
+            );
+            for n in &p.step.prechecks.notes {
+                eprintln!("  note: {n}");
+            }
+        }
         Some(d) if p.total > 3 => eprintln!("{counter}done in {} ms", d.as_millis()),
         Some(_) => {}
     }
