@@ -8,9 +8,12 @@
 //! and [`Migrator::plan_downgrade`] return the plan such a run would make
 //! without running it (`--plan`). [`seed_plan`] and
 //! [`Migrator::seed`] load seed files into the tables the revisions built.
+//! [`execute_operations`] runs operations with no revision and no version
+//! table (the development start-up).
 
 mod baseline;
 mod connection;
+mod direct;
 mod error;
 mod lock;
 mod plan;
@@ -20,7 +23,8 @@ mod seed;
 mod state;
 
 pub use baseline::{BASELINE, REPLACED};
-pub use connection::Database;
+pub use connection::{Database, sqlite_file_missing};
+pub use direct::execute_operations;
 pub use error::{LongIdentifier, MigrateError, SeedProblem, StepFailure};
 pub use plan::{PlanOptions, SqlPlan, SqlStep, build_plan, schema_at, stamp_plan};
 pub use runner::{Migrator, Progress, RevisionStatus, RunReport, Settings, StepReport};
