@@ -113,7 +113,9 @@ pub enum DevSyncError {
         .changes.iter().map(|c| format!("\n  {c}")).collect::<String>()
     )]
     Destructive { url: String, changes: Vec<String> },
-    #[error("the development start-up has no models\nhint: give the entity sources (`DevSync::new([\"src/entities\"])`)")]
+    #[error(
+        "the development start-up has no models\nhint: give the entity sources (`DevSync::new([\"src/entities\"])`)"
+    )]
     NoModels,
     #[error(transparent)]
     Models(#[from] retort_entity::EntityError),
@@ -314,7 +316,10 @@ mod tests {
             ("postgres://u@/app?host=/run/postgresql", pg),
             ("postgres://%2Frun%2Fpostgresql/app", pg),
             ("mysql://root@127.0.0.1:3306/app", my),
-            ("mysql://root@db.internal/app?socket=/run/mysqld/mysqld.sock", my),
+            (
+                "mysql://root@db.internal/app?socket=/run/mysqld/mysqld.sock",
+                my,
+            ),
             ("sqlite://app.db?mode=rwc", Dialect::Sqlite),
             ("sqlite::memory:", Dialect::Sqlite),
         ] {

@@ -43,7 +43,10 @@ async fn sync_round_trip(dialect: Dialect) {
     let options = DevSync::new([dir.path()]);
 
     let done = sync_to_models(&db.url, &options).await.unwrap();
-    assert!(!done.statements.is_empty(), "{dialect}: the tables were created");
+    assert!(
+        !done.statements.is_empty(),
+        "{dialect}: the tables were created"
+    );
     let tables = db.tables().await;
     assert_eq!(
         tables,
@@ -72,7 +75,11 @@ async fn sync_round_trip(dialect: Dialect) {
         "{:?}",
         added.changes
     );
-    assert!(catalog(&db.url).await.tables["users"].column("nickname").is_some());
+    assert!(
+        catalog(&db.url).await.tables["users"]
+            .column("nickname")
+            .is_some()
+    );
 
     // A field removed would drop a column: refused, named, nothing changed.
     edit(
@@ -85,7 +92,10 @@ async fn sync_round_trip(dialect: Dialect) {
     let err = sync_to_models(&db.url, &options).await.unwrap_err();
     assert!(matches!(err, DevSyncError::Destructive { .. }), "{err}");
     let text = err.to_string();
-    assert!(text.contains("`users`.`bio`") || text.contains("users.bio"), "{text}");
+    assert!(
+        text.contains("`users`.`bio`") || text.contains("users.bio"),
+        "{text}"
+    );
     assert!(text.contains("nothing was changed"), "{text}");
     assert_eq!(catalog(&db.url).await, before, "{dialect}: unchanged");
     db.drop().await;
@@ -119,9 +129,11 @@ async fn a_new_sqlite_file_is_created() {
 
 async fn managed(dialect: Dialect, table: &str) {
     let db = test_db!(dialect, "dev_managed");
-    db.execute(&format!("CREATE TABLE {table} (version_num varchar(32) NOT NULL)"))
-        .await
-        .unwrap();
+    db.execute(&format!(
+        "CREATE TABLE {table} (version_num varchar(32) NOT NULL)"
+    ))
+    .await
+    .unwrap();
     let err = sync_to_models(&db.url, &DevSync::new([blog()]))
         .await
         .unwrap_err();

@@ -50,7 +50,10 @@ async fn check_through_connection(dialect: Dialect) {
     let report = compare(&sources);
     let pair = report.get(Pair::DatabaseRevisions).unwrap();
     assert!(
-        pair.diff.changes.iter().any(|c| c.description.contains("extra")),
+        pair.diff
+            .changes
+            .iter()
+            .any(|c| c.description.contains("extra")),
         "{dialect}: {:?}",
         report.to_json()
     );
@@ -79,5 +82,8 @@ async fn a_mock_connection_is_refused() {
     let err = read_sources(&project(), 0, Against::Connection((&mock).into()))
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("mock SeaORM `DatabaseConnection`"), "{err}");
+    assert!(
+        err.to_string().contains("mock SeaORM `DatabaseConnection`"),
+        "{err}"
+    );
 }

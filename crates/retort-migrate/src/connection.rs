@@ -58,9 +58,7 @@ impl<'a> From<&'a sea_orm::DatabaseConnection> for Database<'a> {
                 Database::Postgres(db.get_postgres_connection_pool())
             }
             Kind::SqlxMySqlPoolConnection(_) => Database::Mysql(db.get_mysql_connection_pool()),
-            Kind::SqlxSqlitePoolConnection(_) => {
-                Database::Sqlite(db.get_sqlite_connection_pool())
-            }
+            Kind::SqlxSqlitePoolConnection(_) => Database::Sqlite(db.get_sqlite_connection_pool()),
             Kind::Disconnected => Database::Unsupported("disconnected"),
             // Present when the application enables these sea-orm features.
             #[allow(unreachable_patterns)]

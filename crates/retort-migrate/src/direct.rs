@@ -7,11 +7,11 @@ use std::time::Duration;
 use retort_core::{Dialect, Operation, Replay, Schema};
 use retort_sql::{Sql, sqlite_foreign_key_check, sqlite_foreign_keys};
 
+use crate::MigrateError;
 use crate::connection::{Conn, Database};
 use crate::error::db_message;
 use crate::runner::transactional::begin;
 use crate::state::{COMMIT, ROLLBACK, db_err};
-use crate::MigrateError;
 
 /// Renders `operations` against `before` (the schema the database has) and
 /// runs them under the migration lock. On PostgreSQL and SQLite they run in

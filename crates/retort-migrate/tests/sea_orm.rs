@@ -48,8 +48,18 @@ async fn round_trip(dialect: Dialect) {
     let status = m.status(&conn).await.unwrap();
     assert!(status.iter().all(|s| s.ran), "{dialect}: {status:?}");
     let tables = db.tables().await;
-    for t in ["users", "posts", "tags", "post_tag", "media", "alembic_version"] {
-        assert!(tables.iter().any(|x| x == t), "{dialect}: {t} in {tables:?}");
+    for t in [
+        "users",
+        "posts",
+        "tags",
+        "post_tag",
+        "media",
+        "alembic_version",
+    ] {
+        assert!(
+            tables.iter().any(|x| x == t),
+            "{dialect}: {t} in {tables:?}"
+        );
     }
     // The same pool still serves the application.
     use sea_orm::ConnectionTrait;
@@ -161,10 +171,7 @@ async fn postgres_failed_run_releases_the_lock_of_the_pool() {
         .unwrap()
         .with_settings(settings.clone());
     let err = m.upgrade(&conn, "head").await.unwrap_err();
-    assert!(
-        matches!(err, MigrateError::StepRolledBack { .. }),
-        "{err}"
-    );
+    assert!(matches!(err, MigrateError::StepRolledBack { .. }), "{err}");
     assert!(!db.tables().await.iter().any(|t| t == "t"), "rolled back");
 
     fs_err::write(
@@ -172,7 +179,9 @@ async fn postgres_failed_run_releases_the_lock_of_the_pool() {
         "revision = \"a1\"\nmessage = \"good\"\n\n[[upgrade]]\nop = \"execute\"\nsql = \"CREATE TABLE t (id integer)\"\n\n[[downgrade]]\nop = \"execute\"\nsql = \"DROP TABLE t\"\n",
     )
     .unwrap();
-    let m = Migrator::from_dir(dir.path()).unwrap().with_settings(settings);
+    let m = Migrator::from_dir(dir.path())
+        .unwrap()
+        .with_settings(settings);
     let up = m.upgrade(&conn, "head").await.unwrap();
     assert_eq!(up.steps.len(), 1);
     conn.close().await.unwrap();

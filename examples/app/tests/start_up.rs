@@ -13,17 +13,26 @@ use retort_testing::{Dialect, TestDb, test_db};
 fn release_binary() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
+        // The target directory of this test run: its debug binary sits in
+        // `<target>/debug/`.
+        let debug = PathBuf::from(env!("CARGO_BIN_EXE_example-app"));
+        let target = debug
+            .parent()
+            .and_then(Path::parent)
+            .expect("target dir")
+            .to_path_buf();
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         let status = Command::new(cargo)
-            .args(["build", "--release", "-p", "example-app"])
+            .args(["build", "--release", "-p", "example-app", "--target-dir"])
+            .arg(&target)
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .stdout(Stdio::null())
             .status()
             .expect("run cargo build --release");
-        assert!(status.success(), "cargo build --release -p example-app failed");
-        // The debug binary of this test run sits in `<target>/debug/`.
-        let debug = PathBuf::from(env!("CARGO_BIN_EXE_example-app"));
-        let target = debug.parent().and_then(Path::parent).expect("target dir");
+        assert!(
+            status.success(),
+            "cargo build --release -p example-app failed"
+        );
         let bin = target.join("release/example-app");
         assert!(bin.is_file(), "no release binary at {}", bin.display());
         bin
@@ -51,7 +60,8 @@ fn installed() -> (tempfile::TempDir, PathBuf) {
 
 fn start(bin: &Path, url: Option<&str>) -> Output {
     let mut c = Command::new(bin);
-    c.current_dir(bin.parent().unwrap()).env_remove("DATABASE_URL");
+    c.current_dir(bin.parent().unwrap())
+        .env_remove("DATABASE_URL");
     if let Some(url) = url {
         c.env("DATABASE_URL", url);
     }
@@ -188,7 +198,11 @@ async fn four_copies_started_at_once_apply_each_revision_once() {
     assert_eq!(log_ups(&db).await, revisions(), "one `up` row per revision");
     assert_eq!(version_rows(&db).await, heads());
     let counts = db.query_strings("SELECT count(*) FROM posts").await;
-    assert_eq!(counts[0][0].as_deref(), Some("4"), "every copy did its work");
+    assert_eq!(
+        counts[0][0].as_deref(),
+        Some("4"),
+        "every copy did its work"
+    );
 
     let again = started(start(&bin, Some(&db.url)));
     assert_eq!(applied(&again), 0, "{again}");
