@@ -40,9 +40,9 @@ pub enum StartError {
     /// The URL is malformed or the server is unreachable (URL masked).
     Connect { url: String, message: String },
     /// The upgrade to head failed; nothing of a failed revision was kept.
-    Migrate(MigrateError),
+    Migrate(Box<MigrateError>),
     /// The application's own queries failed.
-    Query(DbErr),
+    Query(Box<DbErr>),
 }
 
 impl fmt::Display for StartError {
@@ -86,9 +86,12 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<RunReport, MigrateError>
 /// (one author and one post inserted, both counted).
 pub async fn start(url: &str) -> Result<Started, StartError> {
     let db = connect(url).await?;
-    let report = migrate(&db).await.map_err(StartError::Migrate)?;
-    let (authors, posts) = write_and_count(&db).await.map_err(StartError::Query)?;
-    db.close().await.map_err(StartError::Query)?;
+    let report = migrate(&db)
+        .await
+        .map_err(|e| StartError::Migrate(Box::new(e)))?;
+    let query = |e| StartError::Query(Box::new(e));
+    let (authors, posts) = write_and_count(&db).await.map_err(query)?;
+    db.close().await.map_err(query)?;
     Ok(Started {
         applied: report.steps.iter().map(|s| s.revision.clone()).collect(),
         heads: report.heads_after,

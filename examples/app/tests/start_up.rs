@@ -193,7 +193,7 @@ async fn four_copies_started_at_once_apply_each_revision_once() {
         .into_iter()
         .map(|c| started(c.wait_with_output().unwrap()))
         .collect();
-    let total: usize = outs.iter().map(|o| applied(o)).sum();
+    let total: usize = outs.iter().map(String::as_str).map(applied).sum();
     assert_eq!(total, revisions().len(), "{outs:#?}");
     assert_eq!(log_ups(&db).await, revisions(), "one `up` row per revision");
     assert_eq!(version_rows(&db).await, heads());
