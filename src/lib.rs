@@ -20,7 +20,10 @@
 //! default-features = false }`.
 
 pub use retort_autogen as autogen;
-pub use retort_core::{Dialect, Operation, Schema};
+/// Development start-up: [`dev::sync_to_models`] brings a local development
+/// database to the models directly, with no revision (development only).
+pub use retort_autogen::dev;
+pub use retort_core::{Dialect, Operation, Schema, redact_url};
 pub use retort_embed::embed;
 pub use retort_migrate as migrate;
 pub use retort_migrate::{Database, MigrateError, Migrator, RunReport, Settings};

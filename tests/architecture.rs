@@ -64,6 +64,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "retort-embed",
         ],
     ),
+    // An application: the library only, as users depend on it.
+    ("example-app", &["retort"]),
 ];
 
 #[test]

@@ -19,6 +19,9 @@
 //!   does not build, for `retort baseline`; `retort_migrate::Migrator::baseline`
 //!   records it as applied.
 //!
+//! * [`dev::sync_to_models`]: the development start-up, the models' diff
+//!   applied to a local database that no revision manages (development only).
+//!
 //! No printing and no terminal: the caller asks rename questions through a
 //! callback and prints what comes back.
 
@@ -26,6 +29,7 @@ mod autogenerate;
 mod baseline;
 mod chains;
 mod compare;
+pub mod dev;
 mod error;
 mod sources;
 

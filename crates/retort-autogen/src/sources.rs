@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use retort_core::{Dialect, Schema, redact_url};
 use retort_diff::ColumnRename;
-use retort_migrate::{Migrator, Settings, schema_at};
+use retort_migrate::{Database, Migrator, Settings, schema_at};
 
 use crate::chains::{Claim, SEAQL_MIGRATIONS, owned_part};
 use crate::{AutogenError, Chain, Project};
@@ -15,6 +15,10 @@ use crate::{AutogenError, Chain, Project};
 pub enum Against<'a> {
     /// A live database at this URL.
     Database(&'a str),
+    /// A live database through the application's connection: an sqlx pool
+    /// or, with retort-migrate's feature `sea-orm`, a SeaORM
+    /// `DatabaseConnection` (`Against::Connection((&db).into())`).
+    Connection(Database<'a>),
     /// The revision chain alone (`--offline`), mapped to this dialect if any.
     Chain(Option<Dialect>),
 }
@@ -103,8 +107,12 @@ pub async fn read_sources(
     let (dialect, raw) = match against {
         Against::Chain(d) => (d, None),
         Against::Database(url) => {
-            let raw = read_database(project, index, url, &heads).await?;
+            let raw = read_database(project, index, Database::Url(url), &heads).await?;
             (Dialect::from_url(url).ok(), Some(raw))
+        }
+        Against::Connection(db) => {
+            let raw = read_database(project, index, db, &heads).await?;
+            (db.dialect(), Some(raw))
         }
     };
     let models = models.join().expect("the entity reader thread")?;
@@ -173,7 +181,7 @@ struct RawDatabase {
 async fn read_database(
     project: &Project,
     index: usize,
-    url: &str,
+    db: Database<'_>,
     heads: &[String],
 ) -> Result<RawDatabase, AutogenError> {
     let chain = &project.chains[index];
@@ -184,7 +192,7 @@ async fn read_database(
             ..Settings::default()
         },
     );
-    let rows = sorted(migrator.current(url).await?);
+    let rows = sorted(migrator.current(db).await?);
     let (known, unknown): (Vec<String>, Vec<String>) = rows
         .iter()
         .cloned()
@@ -209,7 +217,7 @@ async fn read_database(
         .version_table(chain.version_table.clone())
         .version_log_table(retort_migrate::log_table_name(&chain.version_table))
         .exclude_tables(dropped.iter().cloned().collect::<Vec<_>>());
-    let read = retort_catalog::read_schema(url, &read_options).await?;
+    let read = read_catalog(db, &read_options).await?;
     let mut notes = Vec::new();
     if read.schema.tables.contains_key(SEAQL_MIGRATIONS) {
         notes.push(format!(
@@ -218,13 +226,46 @@ async fn read_database(
     }
     dropped.insert(SEAQL_MIGRATIONS.to_owned());
     Ok(RawDatabase {
-        url: redact_url(url),
+        url: match db {
+            Database::Url(url) => redact_url(url),
+            _ => "(the application's connection)".to_owned(),
+        },
         rows,
         unknown,
         chain_at_rows,
         read,
         dropped,
         notes,
+    })
+}
+
+/// The catalog over a URL, or over one connection taken from a pool.
+async fn read_catalog(
+    db: Database<'_>,
+    options: &retort_catalog::ReadOptions,
+) -> Result<retort_catalog::CatalogRead, AutogenError> {
+    use retort_catalog::{CatalogError, read_schema_with};
+    let pool_err = |source| CatalogError::Connect {
+        url: "(the application's connection)".to_owned(),
+        source,
+    };
+    Ok(match db {
+        Database::Url(url) => retort_catalog::read_schema(url, options).await?,
+        Database::Postgres(p) => {
+            let mut c = p.acquire().await.map_err(pool_err)?;
+            read_schema_with(&mut *c, options).await?
+        }
+        Database::Mysql(p) => {
+            let mut c = p.acquire().await.map_err(pool_err)?;
+            read_schema_with(&mut *c, options).await?
+        }
+        Database::Sqlite(p) => {
+            let mut c = p.acquire().await.map_err(pool_err)?;
+            read_schema_with(&mut *c, options).await?
+        }
+        Database::Unsupported(kind) => {
+            return Err(retort_migrate::MigrateError::UnsupportedConnection { kind }.into());
+        }
     })
 }
 

@@ -31,7 +31,11 @@ impl Migrator {
         let table = &self.settings().version_table;
         let held = crate::lock::acquire(&mut conn, table, self.settings().lock_timeout).await?;
         let result = self.baseline_locked(&mut conn, revision, rows).await;
-        crate::lock::release(&mut conn, held, table).await?;
+        let released = crate::lock::release(&mut conn, held, table).await;
+        if result.is_err() || released.is_err() {
+            conn.discard().await;
+        }
+        released?;
         result
     }
 

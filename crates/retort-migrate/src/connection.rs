@@ -15,12 +15,72 @@ use sqlx::{AssertSqlSafe, ConnectOptions, Connection, MySql, Postgres, Row, Sqli
 use crate::MigrateError;
 
 /// Where to run: a URL, or a pool the application already has.
-#[derive(Clone, Copy)]
+///
+/// With the `sea-orm` feature, a `&sea_orm::DatabaseConnection` converts
+/// too (its sqlx pool is used); a connection retort cannot run on (a mock,
+/// a proxy, `rusqlite`, a disconnected one) becomes [`Database::Unsupported`],
+/// which every call refuses with [`MigrateError::UnsupportedConnection`].
+#[derive(Debug, Clone, Copy)]
 pub enum Database<'a> {
     Url(&'a str),
     Postgres(&'a PgPool),
     Mysql(&'a MySqlPool),
     Sqlite(&'a SqlitePool),
+    /// A connection of a kind retort cannot run on, named for the error.
+    Unsupported(&'static str),
+}
+
+impl Database<'_> {
+    /// The dialect, when known without connecting (`None` for a URL this
+    /// crate cannot parse and for [`Database::Unsupported`]).
+    pub fn dialect(&self) -> Option<Dialect> {
+        match self {
+            Database::Url(url) => Dialect::from_url(url).ok(),
+            Database::Postgres(_) => Some(Dialect::Postgres),
+            Database::Mysql(_) => Some(Dialect::Mysql),
+            Database::Sqlite(_) => Some(Dialect::Sqlite),
+            Database::Unsupported(_) => None,
+        }
+    }
+}
+
+/// The application's SeaORM connection: its sqlx pool (sea-orm 2 and retort
+/// share sqlx 0.9), so the lock and the transactions are the same as with a
+/// URL, on one connection taken from the pool for the run.
+#[cfg(feature = "sea-orm")]
+impl<'a> From<&'a sea_orm::DatabaseConnection> for Database<'a> {
+    fn from(db: &'a sea_orm::DatabaseConnection) -> Self {
+        use sea_orm::DatabaseConnectionType as Kind;
+        // The getters are called only for the variant they return, so they
+        // never panic.
+        match &db.inner {
+            Kind::SqlxPostgresPoolConnection(_) => {
+                Database::Postgres(db.get_postgres_connection_pool())
+            }
+            Kind::SqlxMySqlPoolConnection(_) => Database::Mysql(db.get_mysql_connection_pool()),
+            Kind::SqlxSqlitePoolConnection(_) => Database::Sqlite(db.get_sqlite_connection_pool()),
+            Kind::Disconnected => Database::Unsupported("disconnected"),
+            // Present when the application enables these sea-orm features.
+            #[allow(unreachable_patterns)]
+            other => Database::Unsupported(unsupported_kind(other)),
+        }
+    }
+}
+
+#[cfg(feature = "sea-orm")]
+fn unsupported_kind(kind: &sea_orm::DatabaseConnectionType) -> &'static str {
+    // `Debug` names the variant: `MockDatabaseConnection`, `ProxyDatabaseConnection`,
+    // `RusqliteSharedConnection`.
+    let name = format!("{kind:?}");
+    if name.starts_with("Mock") {
+        "mock"
+    } else if name.starts_with("Proxy") {
+        "proxy"
+    } else if name.starts_with("Rusqlite") {
+        "rusqlite"
+    } else {
+        "unknown"
+    }
 }
 
 impl<'a> From<&'a str> for Database<'a> {
@@ -89,7 +149,7 @@ pub(crate) type Rows = Vec<Vec<Option<String>>>;
 
 /// A SQLite URL whose database file does not exist yet: reading it finds
 /// an empty database, and connecting would create the file.
-pub(crate) fn sqlite_file_missing(db: &Database<'_>) -> bool {
+pub fn sqlite_file_missing(db: &Database<'_>) -> bool {
     let Database::Url(url) = db else {
         return false;
     };
@@ -160,7 +220,24 @@ impl Conn {
                 )),
                 "(pool)".into(),
             ),
+            Database::Unsupported(kind) => {
+                return Err(MigrateError::UnsupportedConnection { kind });
+            }
         })
+    }
+
+    /// Closes the connection, also one borrowed from a pool (which then
+    /// opens a fresh one when it needs it): the server drops the session's
+    /// advisory lock or `GET_LOCK` and whatever else the session holds.
+    pub(crate) async fn discard(self) {
+        match self {
+            Conn::Pg(Handle::Pooled(p)) => drop(p.close().await),
+            Conn::My(Handle::Pooled(p)) => drop(p.close().await),
+            Conn::Lite(Handle::Pooled(p)) => drop(p.close().await),
+            Conn::Pg(Handle::Own(c)) => drop(c.close().await),
+            Conn::My(Handle::Own(c)) => drop(c.close().await),
+            Conn::Lite(Handle::Own(c)) => drop(c.close().await),
+        }
     }
 
     pub(crate) fn dialect(&self) -> Dialect {

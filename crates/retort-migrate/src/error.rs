@@ -66,6 +66,10 @@ pub enum MigrateError {
     BadUrl { url: String, message: String },
     #[error("cannot connect to `{url}`: {message}")]
     Connect { url: String, message: String },
+    #[error(
+        "retort cannot run on a {kind} SeaORM `DatabaseConnection`: it needs a PostgreSQL, MySQL or SQLite pool (sea-orm's `sqlx-postgres`, `sqlx-mysql` or `sqlx-sqlite`)\nhint: pass the connection from `sea_orm::Database::connect(url)`, or the URL itself"
+    )]
+    UnsupportedConnection { kind: &'static str },
     #[error("the database failed while {doing}: {message}")]
     Database { doing: String, message: String },
     #[error(

@@ -11,9 +11,12 @@
 //! duplicates before a unique key, ...) and refuses the revision, before
 //! any of its statements, when rows would make one fail. [`seed_plan`] and
 //! [`Migrator::seed`] load seed files into the tables the revisions built.
+//! [`execute_operations`] runs operations with no revision and no version
+//! table (the development start-up).
 
 mod baseline;
 mod connection;
+mod direct;
 mod error;
 mod lock;
 mod plan;
@@ -24,7 +27,8 @@ mod seed;
 mod state;
 
 pub use baseline::{BASELINE, REPLACED};
-pub use connection::Database;
+pub use connection::{Database, sqlite_file_missing};
+pub use direct::execute_operations;
 pub use error::{LongIdentifier, MigrateError, SeedProblem, StepFailure};
 pub use plan::{PlanOptions, SqlPlan, SqlStep, build_plan, schema_at, stamp_plan};
 pub use prechecks::{PreCheck, PreCheckFailure, PreChecks};

@@ -23,7 +23,7 @@ use crate::{
 };
 
 mod mysql;
-mod transactional;
+pub(crate) mod transactional;
 
 /// How a [`Migrator`] runs.
 #[derive(Debug, Clone)]
@@ -391,7 +391,13 @@ impl Migrator {
         if fk_off {
             let _ = conn.execute(sqlite_foreign_keys(true).as_str()).await;
         }
-        crate::lock::release(&mut conn, held, &self.settings.version_table).await?;
+        let released = crate::lock::release(&mut conn, held, &self.settings.version_table).await;
+        if result.is_err() || released.is_err() {
+            // A pool's connection goes back to the application: not with a
+            // lock or a session state a failure may have left behind.
+            conn.discard().await;
+        }
+        released?;
         result
     }
 

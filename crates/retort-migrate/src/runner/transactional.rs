@@ -11,7 +11,7 @@ use crate::{MigrateError, connection::Conn};
 
 /// How a transaction starts. SQLite takes its write lock at once
 /// (`IMMEDIATE`), so a revision never fails halfway for want of it.
-pub(super) fn begin(dialect: Dialect) -> &'static str {
+pub(crate) fn begin(dialect: Dialect) -> &'static str {
     if dialect == Dialect::Sqlite {
         "BEGIN IMMEDIATE"
     } else {
