@@ -40,7 +40,7 @@ fn project() -> tempfile::TempDir {
 }
 
 /// Every command that opens a connection (or names the URL) and can fail.
-const COMMANDS: [&[&str]; 14] = [
+const COMMANDS: [&[&str]; 18] = [
     &["upgrade", "head"],
     &["downgrade", "base"],
     &["current"],
@@ -55,6 +55,10 @@ const COMMANDS: [&[&str]; 14] = [
     &["check"],
     &["revision", "--autogenerate", "-m", "x"],
     &["fresh", "--force", "--seed"],
+    &["migrate", "-m", "x"],
+    &["refresh", "--force", "--seed"],
+    &["refresh"],
+    &["upgrade", "head", "--seed"],
 ];
 
 /// (URL with `{}` where the password goes, password, the URL as it must be shown).
@@ -236,7 +240,10 @@ fn malformed_urls_are_user_errors() {
             "percent-encode the `/` as `%2F`",
         ),
     ] {
-        for cmd in COMMANDS.iter().filter(|c| **c != ["fresh"]) {
+        for cmd in COMMANDS
+            .iter()
+            .filter(|c| **c != ["fresh"] && **c != ["refresh"])
+        {
             let (code, out) = run(d, url, cmd);
             assert_eq!(code, Some(2), "{url} {cmd:?}\n{out}");
             assert!(out.contains(says), "{url} {cmd:?}\n{out}");
