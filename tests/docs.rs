@@ -101,7 +101,11 @@ impl<'de> de::Deserializer<'de> for &mut FieldTrace {
 fn fields_of<T: for<'de> Deserialize<'de>>() -> Vec<String> {
     let mut trace = FieldTrace(Vec::new());
     let _ = T::deserialize(&mut trace);
-    assert!(!trace.0.is_empty(), "{} is not a struct", std::any::type_name::<T>());
+    assert!(
+        !trace.0.is_empty(),
+        "{} is not a struct",
+        std::any::type_name::<T>()
+    );
     trace.0.iter().map(|s| s.to_string()).collect()
 }
 
@@ -153,7 +157,11 @@ fn documented_keys(body: &str) -> Vec<String> {
         .collect()
 }
 
-fn check_section(sections: &BTreeMap<String, String>, heading: &str, keys: &[String]) -> Vec<String> {
+fn check_section(
+    sections: &BTreeMap<String, String>,
+    heading: &str,
+    keys: &[String],
+) -> Vec<String> {
     let Some(body) = sections.get(heading) else {
         return vec![format!("no section `{heading}`")];
     };
@@ -215,7 +223,11 @@ fn every_operation_and_key_is_documented() {
             missing.push(format!("section `{heading}` names no operation"));
         }
     }
-    assert!(missing.is_empty(), "docs/operations.md:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "docs/operations.md:\n{}",
+        missing.join("\n")
+    );
 }
 
 /// The TOML code blocks of the page, with the line each starts on.
@@ -237,8 +249,15 @@ fn examples(page: &str) -> Vec<(usize, String)> {
 }
 
 /// Renders `range` of `script` in `direction` for `dialect`: its statements.
-fn render(script: &Script, direction: Direction, range: &str, dialect: Dialect) -> Result<usize, String> {
-    let plan = script.offline_plan(direction, range).map_err(|e| e.to_string())?;
+fn render(
+    script: &Script,
+    direction: Direction,
+    range: &str,
+    dialect: Dialect,
+) -> Result<usize, String> {
+    let plan = script
+        .offline_plan(direction, range)
+        .map_err(|e| e.to_string())?;
     let options = PlanOptions {
         dialect,
         version_table: "alembic_version".into(),
@@ -292,7 +311,11 @@ fn every_example_parses_and_renders_on_every_dialect() {
                 continue;
             }
         };
-        let from = if whole { "base".to_owned() } else { base_id.clone() };
+        let from = if whole {
+            "base".to_owned()
+        } else {
+            base_id.clone()
+        };
         for dialect in [Dialect::Postgres, Dialect::Mysql, Dialect::Sqlite] {
             match render(&script, Direction::Up, &format!("{from}:head"), dialect) {
                 Ok(0) if !text.contains("_enum\"") => failures.push(format!(
@@ -313,5 +336,8 @@ fn every_example_parses_and_renders_on_every_dialect() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(rendered > 60, "only {rendered} renders: are the examples found?");
+    assert!(
+        rendered > 60,
+        "only {rendered} renders: are the examples found?"
+    );
 }

@@ -684,7 +684,13 @@ fn widgets_entity(dir: &Path, fields: &str) {
 fn revision_count(dir: &Path) -> usize {
     fs_err::read_dir(dir.join("migrations/versions"))
         .unwrap()
-        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "toml"))
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "toml")
+        })
         .count()
 }
 
@@ -711,7 +717,13 @@ async fn migrate_m(dialect: Dialect) {
     // Generates, shows the change, applies it; the id on stdout.
     let o = succeeds(
         d2,
-        &["migrate", "-m", "create widgets", "--rev-id", "aaaa00000001"],
+        &[
+            "migrate",
+            "-m",
+            "create widgets",
+            "--rev-id",
+            "aaaa00000001",
+        ],
     );
     let err = stderr(&o);
     assert!(err.contains("Detected 1 change(s):"), "{err}");
@@ -737,7 +749,14 @@ async fn migrate_m(dialect: Dialect) {
     widgets_entity(d, "    pub name: String,\n    pub note: Option<String>,\n");
     let o = succeeds(
         d2,
-        &["migrate", "-m", "add note", "--sql", "--rev-id", "bbbb00000002"],
+        &[
+            "migrate",
+            "-m",
+            "add note",
+            "--sql",
+            "--rev-id",
+            "bbbb00000002",
+        ],
     );
     let sql = stdout(&o);
     assert!(
@@ -757,7 +776,10 @@ async fn migrate_m(dialect: Dialect) {
         ok(d2, &["upgrade", "head", "--sql"])
     );
     let err = ok_err(d2, &["migrate"]);
-    assert!(err.contains("Running upgrade aaaa00000001 -> bbbb00000002"), "{err}");
+    assert!(
+        err.contains("Running upgrade aaaa00000001 -> bbbb00000002"),
+        "{err}"
+    );
     assert!(has_column(&db, "note").await);
     db.execute("INSERT INTO widgets (id, name, note) VALUES (1, 'w', 'kept')")
         .await
@@ -765,10 +787,19 @@ async fn migrate_m(dialect: Dialect) {
 
     // A rename from `--rename`, as `revision --autogenerate` takes it: the
     // values stay.
-    widgets_entity(d, "    pub name: String,\n    pub remark: Option<String>,\n");
+    widgets_entity(
+        d,
+        "    pub name: String,\n    pub remark: Option<String>,\n",
+    );
     let err = ok_err(
         d2,
-        &["migrate", "-m", "rename note", "--rename", "widgets.note=remark"],
+        &[
+            "migrate",
+            "-m",
+            "rename note",
+            "--rename",
+            "widgets.note=remark",
+        ],
     );
     assert!(err.contains("RT302"), "the lint warning is shown: {err}");
     assert_eq!(
@@ -787,10 +818,15 @@ async fn migrate_m(dialect: Dialect) {
     let err = stderr(&o);
     assert!(err.contains("error RT102"), "{err}");
     assert!(
-        err.contains("lint found 1 error(s) in the new revision dddd00000004, so it was not applied"),
+        err.contains(
+            "lint found 1 error(s) in the new revision dddd00000004, so it was not applied"
+        ),
         "{err}"
     );
-    assert!(err.contains("hint: review it, then `retort upgrade head`"), "{err}");
+    assert!(
+        err.contains("hint: review it, then `retort upgrade head`"),
+        "{err}"
+    );
     assert!(!err.contains("Running upgrade"), "{err}");
     assert_eq!(stdout(&o), "");
     assert_eq!(revision_count(d2), 4);
@@ -878,13 +914,24 @@ async fn refresh_and_seed(dialect: Dialect) {
     assert!(!e.contains("Running upgrade"), "{e}");
     assert_eq!(db.tables().await, Vec::<String>::new());
     let err = ok_err(d, &with_url(url, &["upgrade", "head", "--seed"]));
-    assert!(err.contains("Running upgrade aaaa00000001 -> bbbb00000002"), "{err}");
+    assert!(
+        err.contains("Running upgrade aaaa00000001 -> bbbb00000002"),
+        "{err}"
+    );
     assert!(err.contains("Seeded refresh_a: 1 row(s)"), "{err}");
     assert!(err.contains("Seeded refresh_b: 1 row(s)"), "{err}");
     assert_eq!(count(&db, "refresh_a").await, "1");
     assert_eq!(count(&db, "refresh_b").await, "1");
-    fails(d, &with_url(url, &["upgrade", "head", "--seed", "--sql"]), 2);
-    fails(d, &with_url(url, &["upgrade", "head", "--seed", "--plan"]), 2);
+    fails(
+        d,
+        &with_url(url, &["upgrade", "head", "--seed", "--sql"]),
+        2,
+    );
+    fails(
+        d,
+        &with_url(url, &["upgrade", "head", "--seed", "--plan"]),
+        2,
+    );
 
     // `refresh` without `--force`: says what it would do, changes nothing.
     db.execute("INSERT INTO refresh_a (id, name) VALUES (2, 'two')")
@@ -892,15 +939,22 @@ async fn refresh_and_seed(dialect: Dialect) {
         .unwrap();
     let e = fails(d, &with_url(url, &["refresh", "--seed"]), 2);
     assert!(
-        e.contains("`refresh` downgrades") && e.contains("to base") && e.contains("upgrades to head and loads the seeds"),
+        e.contains("`refresh` downgrades")
+            && e.contains("to base")
+            && e.contains("upgrades to head and loads the seeds"),
         "{e}"
     );
-    assert!(e.contains("hint: run `retort refresh --force --seed`"), "{e}");
+    assert!(
+        e.contains("hint: run `retort refresh --force --seed`"),
+        "{e}"
+    );
     assert_eq!(count(&db, "refresh_a").await, "2");
 
     // `refresh --force`: every downgrade, then every upgrade; rows gone.
     let err = ok_err(d, &with_url(url, &["refresh", "--force"]));
-    let down = err.find("Running downgrade bbbb00000002 -> aaaa00000001").unwrap();
+    let down = err
+        .find("Running downgrade bbbb00000002 -> aaaa00000001")
+        .unwrap();
     let down_a = err.find("Running downgrade aaaa00000001 -> , a").unwrap();
     let up = err.find("Running upgrade  -> aaaa00000001").unwrap();
     assert!(down < down_a && down_a < up, "{err}");
@@ -956,4 +1010,40 @@ async fn refresh_and_seed_postgres() {
 #[tokio::test]
 async fn refresh_and_seed_mysql() {
     refresh_and_seed(Dialect::Mysql).await;
+}
+
+/// `migrate -m` asks about a rename on a terminal, as `revision
+/// --autogenerate` does, and applies the answer.
+#[tokio::test]
+async fn migrate_m_asks_about_renames_on_a_terminal() {
+    let db = test_db!(Dialect::Sqlite, "migrate_rename");
+    let p = tempfile::tempdir().unwrap();
+    widgets_entity(p.path(), "    pub name: String,\n");
+    let project = project_for(&db.url, &p.path().join("entity"), "");
+    let d = project.path();
+    ok(d, &["migrate", "-m", "create widgets"]);
+    db.execute("INSERT INTO widgets (id, name) VALUES (1, 'kept')")
+        .await
+        .unwrap();
+    widgets_entity(p.path(), "    pub title: String,\n");
+    let Some((code, text)) = on_terminal(
+        d,
+        &["migrate", "-m", "rename"],
+        b"y\n",
+        &[("NO_COLOR", Some("1"))],
+    ) else {
+        return;
+    };
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("Did you rename `widgets.name` to `widgets.title`? [y/N]")
+            && text.contains("renamed column `widgets.name` to `widgets.title`")
+            && text.contains("Running upgrade"),
+        "{text}"
+    );
+    assert_eq!(
+        db.query_strings("SELECT title FROM widgets").await,
+        [[Some("kept".to_owned())]]
+    );
+    db.drop().await;
 }
