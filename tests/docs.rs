@@ -2,7 +2,8 @@
 //! revision format's serde vocabulary is documented in its place (the list
 //! comes from the serde definitions themselves, so a new operation or key
 //! fails this test until the page has it), and every example on the page
-//! parses and renders on PostgreSQL, MySQL and SQLite.
+//! parses and renders on PostgreSQL, MySQL and SQLite, and runs on each
+//! (a database per example).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -11,7 +12,7 @@ use retort_core::{
     CheckSpec, ColumnSpec, Dialect, ForeignKeySpec, LintIgnore, Operation, PerDialectSql,
     UniqueSpec,
 };
-use retort_migrate::{PlanOptions, build_plan};
+use retort_migrate::{Migrator, PlanOptions, Settings, build_plan};
 use retort_script::{Direction, Script};
 use serde::de::{self, Deserialize, Visitor};
 
@@ -267,12 +268,21 @@ fn render(
     Ok(sql.steps.iter().map(|s| s.statements.len()).sum())
 }
 
-#[test]
-fn every_example_parses_and_renders_on_every_dialect() {
+/// Each example of the page as a revision chain: a whole revision file
+/// alone, any other block as a revision on top of the base schema's. With
+/// the block's line, the revision the run starts from, and whether it can
+/// be undone.
+struct Example {
+    line: usize,
+    script: Result<Script, String>,
+    from: String,
+    reversible: bool,
+    renders_sql: bool,
+}
+
+fn page_examples() -> Vec<Example> {
     let page = page();
     let blocks = examples(&page);
-    // The whole revision files: the first section's, and the base the
-    // other examples build on.
     let base_line = page
         .lines()
         .position(|l| l == "## The schema the examples start from")
@@ -288,37 +298,58 @@ fn every_example_parses_and_renders_on_every_dialect() {
         .and_then(|l| l.strip_suffix('"'))
         .expect("the base's revision id")
         .to_owned();
+    blocks
+        .iter()
+        .map(|(line, text)| {
+            let whole = text.starts_with("revision = ");
+            let files: Vec<(&str, String)> = if whole {
+                vec![("a.toml", text.clone())]
+            } else {
+                vec![
+                    ("a.toml", base.clone()),
+                    (
+                        "b.toml",
+                        format!(
+                            "revision = \"0000000000b2\"\ndown_revision = \"{base_id}\"\n\n{text}"
+                        ),
+                    ),
+                ]
+            };
+            let texts: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+            Example {
+                line: *line,
+                script: Script::from_texts(PathBuf::from("docs"), &texts)
+                    .map_err(|e| e.to_string()),
+                from: if whole {
+                    "base".to_owned()
+                } else {
+                    base_id.clone()
+                },
+                reversible: !text.contains("\"irreversible\""),
+                // Enum types are SQL of their own only on PostgreSQL.
+                renders_sql: !text.contains("_enum\""),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn every_example_parses_and_renders_on_every_dialect() {
     let mut failures = Vec::new();
     let mut rendered = 0;
-    for (line, text) in &blocks {
-        let whole = text.starts_with("revision = ");
-        let files: Vec<(&str, String)> = if whole {
-            vec![("a.toml", text.clone())]
-        } else {
-            vec![
-                ("a.toml", base.clone()),
-                (
-                    "b.toml",
-                    format!("revision = \"0000000000b2\"\ndown_revision = \"{base_id}\"\n\n{text}"),
-                ),
-            ]
-        };
-        let texts: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
-        let script = match Script::from_texts(PathBuf::from("docs"), &texts) {
+    for ex in page_examples() {
+        let line = ex.line;
+        let script = match &ex.script {
             Ok(s) => s,
             Err(e) => {
                 failures.push(format!("docs/operations.md:{line}: does not parse: {e}"));
                 continue;
             }
         };
-        let from = if whole {
-            "base".to_owned()
-        } else {
-            base_id.clone()
-        };
+        let from = &ex.from;
         for dialect in [Dialect::Postgres, Dialect::Mysql, Dialect::Sqlite] {
-            match render(&script, Direction::Up, &format!("{from}:head"), dialect) {
-                Ok(0) if !text.contains("_enum\"") => failures.push(format!(
+            match render(script, Direction::Up, &format!("{from}:head"), dialect) {
+                Ok(0) if ex.renders_sql => failures.push(format!(
                     "docs/operations.md:{line}: renders no SQL on {dialect}"
                 )),
                 Ok(_) => rendered += 1,
@@ -326,8 +357,8 @@ fn every_example_parses_and_renders_on_every_dialect() {
                     "docs/operations.md:{line}: does not render on {dialect}: {e}"
                 )),
             }
-            if !text.contains("\"irreversible\"")
-                && let Err(e) = render(&script, Direction::Down, &format!("head:{from}"), dialect)
+            if ex.reversible
+                && let Err(e) = render(script, Direction::Down, &format!("head:{from}"), dialect)
             {
                 failures.push(format!(
                     "docs/operations.md:{line}: its downgrade does not render on {dialect}: {e}"
@@ -340,4 +371,44 @@ fn every_example_parses_and_renders_on_every_dialect() {
         rendered > 60,
         "only {rendered} renders: are the examples found?"
     );
+}
+
+/// Every example runs on a real database of `dialect` (one database per
+/// example): the SQL the page promises is SQL the server takes.
+async fn every_example_runs(dialect: Dialect) {
+    let mut failures = Vec::new();
+    for ex in page_examples() {
+        let script = ex.script.expect("parsed: see the offline test");
+        let db = retort_testing::test_db!(dialect, "docs_example");
+        let m = Migrator::new(script, Settings::default());
+        match m.upgrade(db.url.as_str(), "head").await {
+            Ok(r) if r.heads_after.len() == 1 => {}
+            Ok(r) => failures.push(format!(
+                "docs/operations.md:{}: ended at {:?}",
+                ex.line, r.heads_after
+            )),
+            Err(e) => failures.push(format!("docs/operations.md:{}: {e}", ex.line)),
+        }
+        db.drop().await;
+    }
+    assert!(
+        failures.is_empty(),
+        "on {dialect}:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn every_example_runs_on_sqlite() {
+    every_example_runs(Dialect::Sqlite).await;
+}
+
+#[tokio::test]
+async fn every_example_runs_on_postgres() {
+    every_example_runs(Dialect::Postgres).await;
+}
+
+#[tokio::test]
+async fn every_example_runs_on_mysql() {
+    every_example_runs(Dialect::Mysql).await;
 }
