@@ -40,7 +40,7 @@ fn project() -> tempfile::TempDir {
 }
 
 /// Every command that opens a connection (or names the URL) and can fail.
-const COMMANDS: [&[&str]; 14] = [
+const COMMANDS: [&[&str]; 18] = [
     &["upgrade", "head"],
     &["downgrade", "base"],
     &["current"],
@@ -55,6 +55,10 @@ const COMMANDS: [&[&str]; 14] = [
     &["check"],
     &["revision", "--autogenerate", "-m", "x"],
     &["fresh", "--force", "--seed"],
+    &["migrate", "-m", "x"],
+    &["refresh", "--force", "--seed"],
+    &["refresh"],
+    &["upgrade", "head", "--seed"],
 ];
 
 /// (URL with `{}` where the password goes, password, the URL as it must be shown).

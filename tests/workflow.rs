@@ -692,3 +692,383 @@ async fn current_in_json_sqlite() {
 async fn current_in_json_postgres() {
     current_in_json(Dialect::Postgres).await;
 }
+
+/// A one-table model (`widgets`) with `fields` after its `id`.
+fn widgets_entity(dir: &Path, fields: &str) {
+    let entity = dir.join("entity");
+    fs_err::create_dir_all(&entity).unwrap();
+    fs_err::write(
+        entity.join("widgets.rs"),
+        format!(
+            "use sea_orm::entity::prelude::*;\n\n#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]\n#[sea_orm(table_name = \"widgets\")]\npub struct Model {{\n    #[sea_orm(primary_key)]\n    pub id: i32,\n{fields}}}\n\n#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]\npub enum Relation {{}}\n\nimpl ActiveModelBehavior for ActiveModel {{}}\n"
+        ),
+    )
+    .unwrap();
+}
+
+fn revision_count(dir: &Path) -> usize {
+    fs_err::read_dir(dir.join("migrations/versions"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "toml")
+        })
+        .count()
+}
+
+/// Whether `widgets` has `column` (a query naming it succeeds).
+async fn has_column(db: &TestDb, column: &str) -> bool {
+    db.try_query_strings(&format!("SELECT {column} FROM widgets"))
+        .await
+        .is_ok()
+}
+
+/// `migrate -m`: autogenerate, print changes and lint findings, upgrade;
+/// nothing to generate; `--sql`; a lint error stops before upgrading (and
+/// `--force` does not); `--rename`; without `-m`, `upgrade head`.
+async fn migrate_m(dialect: Dialect) {
+    let db = test_db!(dialect, "migrate_m");
+    let url = db.url.as_str();
+    let p = tempfile::tempdir().unwrap();
+    let d = p.path();
+    let entity = d.join("entity");
+    widgets_entity(d, "    pub name: String,\n");
+    let project = project_for(url, &entity, "");
+    let d2 = project.path();
+
+    // Generates, shows the change, applies it; the id on stdout.
+    let o = succeeds(
+        d2,
+        &[
+            "migrate",
+            "-m",
+            "create widgets",
+            "--rev-id",
+            "aaaa00000001",
+        ],
+    );
+    let err = stderr(&o);
+    assert!(err.contains("Detected 1 change(s):"), "{err}");
+    assert!(err.contains("added table `widgets`"), "{err}");
+    assert!(err.contains("Generating "), "{err}");
+    assert!(
+        err.contains("Running upgrade  -> aaaa00000001, create widgets"),
+        "{err}"
+    );
+    assert_eq!(stdout(&o), "aaaa00000001\n");
+    assert_eq!(versions(&db).await, ["aaaa00000001"]);
+    assert!(has_column(&db, "name").await);
+    let err = ok_err(d2, &["check"]);
+    assert!(err.contains("No changes"), "{err}");
+
+    // Nothing to generate: says so, writes nothing, upgrades (nothing to do).
+    let err = ok_err(d2, &["migrate", "-m", "again"]);
+    assert!(err.contains("no changes: the models match"), "{err}");
+    assert!(err.contains("Nothing to do"), "{err}");
+    assert_eq!(revision_count(d2), 1);
+
+    // `--sql`: the file is written, its SQL printed, nothing runs.
+    widgets_entity(d, "    pub name: String,\n    pub note: Option<String>,\n");
+    let o = succeeds(
+        d2,
+        &[
+            "migrate",
+            "-m",
+            "add note",
+            "--sql",
+            "--rev-id",
+            "bbbb00000002",
+        ],
+    );
+    let sql = stdout(&o);
+    assert!(
+        sql.starts_with("-- upgrade aaaa00000001 -> bbbb00000002: add note\n"),
+        "{sql}"
+    );
+    assert!(sql.contains("note"), "{sql}");
+    assert_eq!(revision_count(d2), 2);
+    assert!(!has_column(&db, "note").await, "`--sql` ran the revision");
+    assert_eq!(versions(&db).await, ["aaaa00000001"]);
+    // ... and is what `show --sql` prints for it.
+    assert_eq!(sql, ok(d2, &["show", "bbbb00000002", "--sql"]));
+
+    // Without `-m`: `upgrade head`, `--sql` included.
+    assert_eq!(
+        ok(d2, &["migrate", "--sql"]),
+        ok(d2, &["upgrade", "head", "--sql"])
+    );
+    let err = ok_err(d2, &["migrate"]);
+    assert!(
+        err.contains("Running upgrade aaaa00000001 -> bbbb00000002"),
+        "{err}"
+    );
+    assert!(has_column(&db, "note").await);
+    db.execute("INSERT INTO widgets (id, name, note) VALUES (1, 'w', 'kept')")
+        .await
+        .unwrap();
+
+    // A rename from `--rename`, as `revision --autogenerate` takes it: the
+    // values stay.
+    widgets_entity(
+        d,
+        "    pub name: String,\n    pub remark: Option<String>,\n",
+    );
+    let err = ok_err(
+        d2,
+        &[
+            "migrate",
+            "-m",
+            "rename note",
+            "--rename",
+            "widgets.note=remark",
+        ],
+    );
+    assert!(err.contains("RT302"), "the lint warning is shown: {err}");
+    assert_eq!(
+        db.query_strings("SELECT remark FROM widgets").await,
+        [[Some("kept".to_owned())]]
+    );
+
+    // A lint error: written, not applied, exit 1 with what to do.
+    widgets_entity(d, "    pub remark: Option<String>,\n");
+    let before = versions(&db).await;
+    let o = retort(
+        d2,
+        &["migrate", "-m", "drop name", "--rev-id", "dddd00000004"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("error RT102"), "{err}");
+    assert!(
+        err.contains(
+            "lint found 1 error(s) in the new revision dddd00000004, so it was not applied"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: review it, then `retort upgrade head`"),
+        "{err}"
+    );
+    assert!(!err.contains("Running upgrade"), "{err}");
+    assert_eq!(stdout(&o), "");
+    assert_eq!(revision_count(d2), 4);
+    assert_eq!(versions(&db).await, before);
+    assert!(has_column(&db, "name").await);
+    // As the hint says: `upgrade head` applies it.
+    ok(d2, &["upgrade", "head"]);
+    assert!(!has_column(&db, "name").await);
+    assert_eq!(versions(&db).await, ["dddd00000004"]);
+
+    // `--force` goes on despite an error finding.
+    widgets_entity(d, "");
+    let o = succeeds(d2, &["migrate", "-m", "drop remark", "--force"]);
+    assert!(stderr(&o).contains("error RT102"), "{}", stderr(&o));
+    assert!(!has_column(&db, "remark").await);
+    assert_eq!(versions(&db).await, [stdout(&o).trim()]);
+    ok(d2, &["check"]);
+
+    // Flags that need `-m`.
+    let e = fails(d2, &["migrate", "--force"], 2);
+    assert!(e.contains("--message"), "{e}");
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn migrate_m_sqlite() {
+    migrate_m(Dialect::Sqlite).await;
+}
+
+#[tokio::test]
+async fn migrate_m_postgres() {
+    migrate_m(Dialect::Postgres).await;
+}
+
+#[tokio::test]
+async fn migrate_m_mysql() {
+    migrate_m(Dialect::Mysql).await;
+}
+
+/// Two revisions (`refresh_a`, then `refresh_b` with a key to it) and a
+/// seed file for both.
+fn seeded_chain() -> tempfile::TempDir {
+    let p = project();
+    let d = p.path();
+    write_revision(
+        d,
+        "01_a.toml",
+        "revision = \"aaaa00000001\"\nmessage = \"a\"\n\n[[upgrade]]\nop = \"create_table\"\ntable = \"refresh_a\"\ncolumns = [{ name = \"id\", type = \"integer\", primary_key = true }, { name = \"name\", type = \"varchar(20)\" }]\n\n[[downgrade]]\nop = \"drop_table\"\ntable = \"refresh_a\"\n",
+    );
+    write_revision(
+        d,
+        "02_b.toml",
+        "revision = \"bbbb00000002\"\ndown_revision = \"aaaa00000001\"\nmessage = \"b\"\n\n[[upgrade]]\nop = \"create_table\"\ntable = \"refresh_b\"\ncolumns = [{ name = \"id\", type = \"integer\", primary_key = true }, { name = \"a_id\", type = \"integer\" }]\nforeign_keys = [{ columns = [\"a_id\"], ref_table = \"refresh_a\", ref_columns = [\"id\"] }]\n\n[[downgrade]]\nop = \"drop_table\"\ntable = \"refresh_b\"\n",
+    );
+    write_seed(d, "01_a", "[[refresh_a]]\nid = 1\nname = \"one\"\n");
+    write_seed(d, "02_b", "[[refresh_b]]\nid = 7\na_id = 1\n");
+    p
+}
+
+fn write_seed(dir: &Path, name: &str, text: &str) {
+    let seeds = dir.join("migrations/seeds");
+    fs_err::create_dir_all(&seeds).unwrap();
+    fs_err::write(seeds.join(format!("{name}.toml")), text).unwrap();
+}
+
+async fn count(db: &TestDb, table: &str) -> String {
+    db.query_strings(&format!("SELECT COUNT(*) FROM {table}"))
+        .await
+        .remove(0)
+        .remove(0)
+        .unwrap()
+}
+
+/// `upgrade --seed` and `refresh --force [--seed]`.
+async fn refresh_and_seed(dialect: Dialect) {
+    let db = test_db!(dialect, "refresh");
+    let url = db.url.as_str();
+    let p = seeded_chain();
+    let d = p.path();
+
+    // `upgrade TARGET --seed`: a seed for a table the target does not build
+    // stops it before anything runs.
+    let e = fails(d, &with_url(url, &["upgrade", "aaaa00000001", "--seed"]), 2);
+    assert!(e.contains("refresh_b"), "{e}");
+    assert!(!e.contains("Running upgrade"), "{e}");
+    assert_eq!(db.tables().await, Vec::<String>::new());
+    let err = ok_err(d, &with_url(url, &["upgrade", "head", "--seed"]));
+    assert!(
+        err.contains("Running upgrade aaaa00000001 -> bbbb00000002"),
+        "{err}"
+    );
+    assert!(err.contains("Seeded refresh_a: 1 row(s)"), "{err}");
+    assert!(err.contains("Seeded refresh_b: 1 row(s)"), "{err}");
+    assert_eq!(count(&db, "refresh_a").await, "1");
+    assert_eq!(count(&db, "refresh_b").await, "1");
+    fails(
+        d,
+        &with_url(url, &["upgrade", "head", "--seed", "--sql"]),
+        2,
+    );
+    fails(
+        d,
+        &with_url(url, &["upgrade", "head", "--seed", "--plan"]),
+        2,
+    );
+
+    // `refresh` without `--force`: says what it would do, changes nothing.
+    db.execute("INSERT INTO refresh_a (id, name) VALUES (2, 'two')")
+        .await
+        .unwrap();
+    let e = fails(d, &with_url(url, &["refresh", "--seed"]), 2);
+    assert!(
+        e.contains("`refresh` downgrades")
+            && e.contains("to base")
+            && e.contains("upgrades to head and loads the seeds"),
+        "{e}"
+    );
+    assert!(
+        e.contains("hint: run `retort refresh --force --seed`"),
+        "{e}"
+    );
+    assert_eq!(count(&db, "refresh_a").await, "2");
+
+    // `refresh --force`: every downgrade, then every upgrade; rows gone.
+    let err = ok_err(d, &with_url(url, &["refresh", "--force"]));
+    let down = err
+        .find("Running downgrade bbbb00000002 -> aaaa00000001")
+        .unwrap();
+    let down_a = err.find("Running downgrade aaaa00000001 -> , a").unwrap();
+    let up = err.find("Running upgrade  -> aaaa00000001").unwrap();
+    assert!(down < down_a && down_a < up, "{err}");
+    assert_eq!(count(&db, "refresh_a").await, "0");
+    assert_eq!(versions(&db).await, ["bbbb00000002"]);
+
+    // `--seed`: then the seeds.
+    let err = ok_err(d, &with_url(url, &["refresh", "--force", "--seed"]));
+    assert!(err.contains("Seeded refresh_b: 1 row(s)"), "{err}");
+    assert_eq!(count(&db, "refresh_a").await, "1");
+    assert_eq!(count(&db, "refresh_b").await, "1");
+
+    // A seed the database refuses (a key to no row): the refresh and the
+    // upgrade landed, the hint says so, no seed row is kept.
+    write_seed(d, "02_b", "[[refresh_b]]\nid = 7\na_id = 99\n");
+    let e = fails(d, &with_url(url, &["upgrade", "head", "--seed"]), 3);
+    assert!(
+        e.contains("hint: the upgrade itself finished: the database is at bbbb00000002"),
+        "{e}"
+    );
+    let e = fails(d, &with_url(url, &["refresh", "--force", "--seed"]), 3);
+    assert!(
+        e.contains("hint: the refresh itself finished: the database is at bbbb00000002"),
+        "{e}"
+    );
+    assert_eq!(versions(&db).await, ["bbbb00000002"]);
+    assert_eq!(count(&db, "refresh_a").await, "0");
+
+    // An irreversible revision: refused before anything is undone.
+    write_revision(
+        d,
+        "03_c.toml",
+        "revision = \"cccc00000003\"\ndown_revision = \"bbbb00000002\"\nmessage = \"c\"\n\n[[upgrade]]\nop = \"add_column\"\ntable = \"refresh_a\"\ncolumn = { name = \"extra\", type = \"integer\", nullable = true }\n\n[[downgrade]]\nop = \"irreversible\"\nreason = \"kept\"\n",
+    );
+    ok(d, &with_url(url, &["upgrade", "head"]));
+    let e = fails(d, &with_url(url, &["refresh", "--force"]), 2);
+    assert!(e.contains("cccc00000003"), "{e}");
+    assert!(!e.contains("Running downgrade"), "{e}");
+    assert_eq!(versions(&db).await, ["cccc00000003"]);
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn refresh_and_seed_sqlite() {
+    refresh_and_seed(Dialect::Sqlite).await;
+}
+
+#[tokio::test]
+async fn refresh_and_seed_postgres() {
+    refresh_and_seed(Dialect::Postgres).await;
+}
+
+#[tokio::test]
+async fn refresh_and_seed_mysql() {
+    refresh_and_seed(Dialect::Mysql).await;
+}
+
+/// `migrate -m` asks about a rename on a terminal, as `revision
+/// --autogenerate` does, and applies the answer.
+#[tokio::test]
+async fn migrate_m_asks_about_renames_on_a_terminal() {
+    let db = test_db!(Dialect::Sqlite, "migrate_rename");
+    let p = tempfile::tempdir().unwrap();
+    widgets_entity(p.path(), "    pub name: String,\n");
+    let project = project_for(&db.url, &p.path().join("entity"), "");
+    let d = project.path();
+    ok(d, &["migrate", "-m", "create widgets"]);
+    db.execute("INSERT INTO widgets (id, name) VALUES (1, 'kept')")
+        .await
+        .unwrap();
+    widgets_entity(p.path(), "    pub title: String,\n");
+    let Some((code, text)) = on_terminal(
+        d,
+        &["migrate", "-m", "rename"],
+        b"y\n",
+        &[("NO_COLOR", Some("1"))],
+    ) else {
+        return;
+    };
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("Did you rename `widgets.name` to `widgets.title`? [y/N]")
+            && text.contains("renamed column `widgets.name` to `widgets.title`")
+            && text.contains("Running upgrade"),
+        "{text}"
+    );
+    assert_eq!(
+        db.query_strings("SELECT title FROM widgets").await,
+        [[Some("kept".to_owned())]]
+    );
+    db.drop().await;
+}

@@ -60,10 +60,28 @@ pub enum Command {
     #[command(
         after_help = "Example: retort upgrade head --plan\n\n`--plan` shows what would run; without it the revisions run; `--sql` prints the script without connecting."
     )]
-    Upgrade(MigrateArgs),
+    Upgrade(UpgradeArgs),
     /// Revert to an earlier revision.
     #[command(after_help = "Example: retort downgrade -1 --plan")]
     Downgrade(MigrateArgs),
+    /// Autogenerate a revision from the models and upgrade to head in one
+    /// step (fastpy's `db:migrate -m`); without `-m`, `upgrade head`.
+    #[command(
+        after_help = "Example: retort migrate -m \"add user bio\"\n\nThe new revision's changes and lint findings are printed first; an error finding stops before the upgrade (the file stays written): review it, then `retort upgrade head`, or pass `--force`.\nWith `--sql` the new revision's SQL is printed and nothing runs; without `-m`, `--sql` prints `upgrade head --sql`."
+    )]
+    Migrate(AutoMigrateArgs),
+    /// Downgrade to base, then upgrade to head (Laravel's `migrate:refresh`).
+    #[command(after_help = "Example: retort refresh --force --seed")]
+    Refresh {
+        /// Required: undoing every revision drops their tables and data.
+        #[arg(long)]
+        force: bool,
+        /// Then load every seed file, as `seed` does.
+        #[arg(long)]
+        seed: bool,
+        #[command(flatten)]
+        run: RunArgs,
+    },
     /// Show the revision(s) the database is at.
     #[command(after_help = "Example: retort current -v")]
     Current {
@@ -331,6 +349,42 @@ pub struct MigrateArgs {
     /// the first failure.
     #[arg(long)]
     pub all: bool,
+}
+
+/// `upgrade`: a target, and `--seed`.
+#[derive(Debug, Clone, Args)]
+pub struct UpgradeArgs {
+    #[command(flatten)]
+    pub migrate: MigrateArgs,
+    /// Then load every seed file, as `seed` does (checked against the
+    /// upgraded schema before anything runs).
+    #[arg(long, conflicts_with_all = ["sql", "plan"])]
+    pub seed: bool,
+}
+
+/// `migrate [-m MSG]`: autogenerate, then upgrade.
+#[derive(Debug, Clone, Args)]
+pub struct AutoMigrateArgs {
+    /// Autogenerate a revision with this message first; without it,
+    /// `migrate` is `upgrade head`.
+    #[arg(short, long)]
+    pub message: Option<String>,
+    /// With `-m`: a rename, `TABLE.OLD=NEW` for a column or `OLD=NEW` for a
+    /// table (repeatable), as in `revision --autogenerate`.
+    #[arg(long = "rename", value_name = "[TABLE.]OLD=NEW", requires = "message")]
+    pub renames: Vec<String>,
+    /// With `-m`: use this revision ID instead of a random one.
+    #[arg(long = "rev-id", requires = "message")]
+    pub rev_id: Option<String>,
+    /// With `-m`: upgrade even when lint finds an error in the new revision.
+    #[arg(long, requires = "message")]
+    pub force: bool,
+    /// Print instead of running: with `-m`, the new revision's SQL (it is
+    /// still written); without, the `upgrade head --sql` script.
+    #[arg(long)]
+    pub sql: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 /// Options of runs against a live database.

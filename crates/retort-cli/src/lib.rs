@@ -88,8 +88,16 @@ pub(crate) fn run_one(config: &Config, script: Script, command: Command) -> Resu
             branch_label,
             rev_id,
         } => commands::revision::merge(config, &script, &revisions, message, branch_label, rev_id),
-        Command::Upgrade(args) => commands::migrate::run(config, script, args, Direction::Up),
-        Command::Downgrade(args) => commands::migrate::run(config, script, args, Direction::Down),
+        Command::Upgrade(args) => {
+            commands::migrate::run(config, script, args.migrate, Direction::Up, args.seed)
+        }
+        Command::Downgrade(args) => {
+            commands::migrate::run(config, script, args, Direction::Down, false)
+        }
+        Command::Migrate(args) => commands::automigrate::run(config, script, args),
+        Command::Refresh { force, seed, run } => {
+            commands::online::refresh(config, script, force, seed, &run)
+        }
         Command::Stamp {
             revisions,
             offline,

@@ -3,14 +3,14 @@
 
 use retort_script::Script;
 
-use crate::args::{CheckFormat, Command, OutputFormat, TextFormat};
+use crate::args::{CheckFormat, Command, OutputFormat, TextFormat, UpgradeArgs};
 use crate::config::Config;
 use crate::error::{CliError, EXIT_NO};
 
 /// Whether `command` asks for every chain.
 pub fn wants_all(command: &Command) -> bool {
     match command {
-        Command::Upgrade(a) | Command::Downgrade(a) => a.all,
+        Command::Upgrade(UpgradeArgs { migrate: a, .. }) | Command::Downgrade(a) => a.all,
         Command::Current { all, .. } | Command::Status { all, .. } | Command::Check { all, .. } => {
             *all
         }
@@ -46,7 +46,7 @@ pub fn run(config: &Config, command: Command) -> Result<(), CliError> {
         return json_document(config, &command);
     }
     let is_check = matches!(command, Command::Check { .. });
-    let sql = matches!(&command, Command::Upgrade(a) | Command::Downgrade(a) if a.offline.sql);
+    let sql = matches!(&command, Command::Upgrade(UpgradeArgs { migrate: a, .. }) | Command::Downgrade(a) if a.offline.sql);
     let data_header =
         matches!(command, Command::Current { .. } | Command::Status { .. }) || is_check;
     let chains = config.all_chains()?;

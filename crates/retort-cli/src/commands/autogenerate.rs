@@ -170,8 +170,29 @@ fn destructive_header(diff: &Diff) -> Vec<String> {
     lines
 }
 
-/// `revision --autogenerate`.
+/// `revision --autogenerate`: the new revision's id on stdout.
 pub fn revision(config: &Config, script: Script, args: RevisionArgs) -> Result<(), CliError> {
+    match generate(config, script, args)? {
+        Some(new) => outln!("{}", new.revision.id),
+        None => Ok(()),
+    }
+}
+
+/// A revision `generate` wrote.
+pub(crate) struct Generated {
+    pub revision: retort_script::Revision,
+    /// How many of its lint findings are errors.
+    pub lint_errors: usize,
+}
+
+/// Autogenerates and writes a revision, printing on stderr its changes,
+/// its file and its lint findings; `None` (said on stderr) when the
+/// models match.
+pub(crate) fn generate(
+    config: &Config,
+    script: Script,
+    args: RevisionArgs,
+) -> Result<Option<Generated>, CliError> {
     let (sources, script) = sources(config, script, args.offline, args.dialect)?;
     let script = &script;
     let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
@@ -198,7 +219,7 @@ pub fn revision(config: &Config, script: Script, args: RevisionArgs) -> Result<(
             crate::style::warn(w);
         }
         eprintln!("no changes: the models match the {}", source(args.offline));
-        return Ok(());
+        return Ok(None);
     }
     eprintln!("Detected {} change(s):", diff.changes.len());
     print_changes(&diff);
@@ -216,9 +237,14 @@ pub fn revision(config: &Config, script: Script, args: RevisionArgs) -> Result<(
         ..NewRevision::default()
     };
     let rev = generate_revision(script, new).map_err(crate::script_error)?;
-    super::revision::announce(&rev)?;
+    eprintln!("Generating {} ... done", rev.path.display());
     // What `retort lint` would say of it, before anyone runs it.
-    super::lint::report_new_revision(config, &sources.chain, &rev, sources.dialect)
+    let lint_errors =
+        super::lint::report_new_revision(config, &sources.chain, &rev, sources.dialect)?;
+    Ok(Some(Generated {
+        revision: rev,
+        lint_errors,
+    }))
 }
 
 fn source(offline: bool) -> &'static str {

@@ -151,13 +151,14 @@ pub(crate) fn findings_text(report: &Report) -> String {
     text
 }
 
-/// The findings on one revision just written (autogenerate), on stderr.
+/// The findings on one revision just written (autogenerate), on stderr;
+/// returns how many are errors.
 pub(crate) fn report_new_revision(
     config: &Config,
     before: &retort_core::Schema,
     rev: &Revision,
     dialect: Option<Dialect>,
-) -> Result<(), CliError> {
+) -> Result<usize, CliError> {
     let settings =
         LintConfig::from_pairs(config.lint.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| CliError::user(e.to_string()))?;
@@ -176,7 +177,7 @@ pub(crate) fn report_new_revision(
         );
         eprint!("{}", findings_text(&report));
     }
-    Ok(())
+    Ok(report.count(Severity::Error))
 }
 
 fn print_text(

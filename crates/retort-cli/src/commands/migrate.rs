@@ -35,11 +35,15 @@ fn options(config: &Config, offline: &OfflineArgs) -> Result<PlanOptions, CliErr
     })
 }
 
+/// `upgrade` / `downgrade`: a run, `--plan`, or the `--sql` script;
+/// `seed` (`upgrade --seed`, which clap keeps apart from `--sql` and
+/// `--plan`) loads the seeds after the run.
 pub fn run(
     config: &Config,
     script: Script,
     args: MigrateArgs,
     direction: Direction,
+    seed: bool,
 ) -> Result<(), CliError> {
     if !args.offline.sql {
         if args.offline.dialect.is_some() {
@@ -48,6 +52,9 @@ pub fn run(
         }
         if args.plan {
             return super::online::plan(config, script, &args.target, direction, &args.run);
+        }
+        if seed {
+            return super::online::upgrade_seeded(config, script, &args.target, &args.run);
         }
         return super::online::migrate(config, script, &args.target, direction, &args.run);
     }

@@ -2,6 +2,7 @@
 
 pub mod all;
 pub mod autogenerate;
+pub mod automigrate;
 pub mod completions;
 pub mod edit;
 pub mod graph;

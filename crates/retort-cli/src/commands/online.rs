@@ -1,5 +1,5 @@
-//! Commands that talk to a live database: upgrade, downgrade, current,
-//! stamp, status, rollback, fresh.
+//! Commands that talk to a live database: upgrade (`--seed`), downgrade,
+//! current, stamp, status, rollback, fresh, refresh.
 
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -239,6 +239,97 @@ pub fn fresh(
     if seed {
         let plan = block_on(m.seed(url, &seeds)).map_err(|e| run_error(e, url))?;
         crate::commands::seed::summarize(&plan);
+    }
+    Ok(())
+}
+
+/// `upgrade TARGET --seed`: the seeds are checked against the schema the
+/// upgrade builds before anything runs; then the upgrade, then the seeds.
+pub fn upgrade_seeded(
+    config: &Config,
+    script: Script,
+    target: &str,
+    run: &RunArgs,
+) -> Result<(), CliError> {
+    let url = url(config)?;
+    let seeds = crate::commands::seed::select(config, &[])?;
+    let dialect = crate::commands::migrate::dialect(config, None)?;
+    let m = migrator(config, script, run);
+    // The run's own plan (read without the lock) says where it ends.
+    let plan = block_on(m.plan_upgrade(url, target)).map_err(|e| run_error(e, url))?;
+    let at = format!(
+        "the revision the upgrade reaches ({})",
+        heads_text(&plan.heads_after)
+    );
+    crate::commands::seed::plan_at(m.script(), &seeds, &plan.heads_after, &at, dialect)?;
+    let report = block_on(m.upgrade(url, target)).map_err(|e| run_error(e, url))?;
+    summarize(&report);
+    seed_after(&m, url, &seeds, "the upgrade", &report.heads_after)
+}
+
+/// Loads the seeds after `what` ran, saying so when they fail.
+fn seed_after(
+    m: &Migrator,
+    url: &str,
+    seeds: &[retort_script::SeedFile],
+    what: &str,
+    heads: &[String],
+) -> Result<(), CliError> {
+    let plan = block_on(m.seed(url, seeds)).map_err(|e| {
+        run_error(e, url).hint(format!(
+            "{what} itself finished: the database is at {}; no seed row was kept: fix the seed, then `retort seed` loads them",
+            heads_text(heads)
+        ))
+    })?;
+    crate::commands::seed::summarize(&plan);
+    Ok(())
+}
+
+/// `refresh --force [--seed]`: `downgrade base`, then upgrade to every
+/// head, then (`--seed`) the seeds.
+pub fn refresh(
+    config: &Config,
+    script: Script,
+    force: bool,
+    seed: bool,
+    run: &RunArgs,
+) -> Result<(), CliError> {
+    let url = url(config)?;
+    // The seeds are checked against head first, as `fresh` does: a bad one
+    // stops `refresh` before it undoes anything.
+    let seeds = if seed {
+        let seeds = crate::commands::seed::select(config, &[])?;
+        let dialect = crate::commands::migrate::dialect(config, None)?;
+        crate::commands::seed::plan_at_head(&script, &seeds, dialect)?;
+        seeds
+    } else {
+        Vec::new()
+    };
+    if !force {
+        return Err(CliError::user(format!(
+            "`refresh` downgrades `{}` to base, running every applied revision's downgrade (the tables they built go, with their data), then upgrades to head{}",
+            redact_url(url),
+            if seed { " and loads the seeds" } else { "" }
+        ))
+        .hint(format!(
+            "run `retort refresh --force{}` if that is what you want; `retort downgrade base --plan` shows what the downgrade runs",
+            if seed { " --seed" } else { "" }
+        )));
+    }
+    let m = migrator(config, script, run);
+    // A downgrade refused (an irreversible step, a changed revision, a
+    // recorded failure) is refused here, before anything runs.
+    block_on(m.plan_downgrade(url, "base")).map_err(|e| run_error(e, url))?;
+    let down = block_on(m.downgrade(url, "base")).map_err(|e| run_error(e, url))?;
+    summarize(&down);
+    let up = block_on(m.upgrade(url, "heads")).map_err(|e| {
+        run_error(e, url).hint(
+            "the downgrade to base finished; fix the cause, then `retort upgrade heads` finishes the refresh",
+        )
+    })?;
+    summarize(&up);
+    if seed {
+        seed_after(&m, url, &seeds, "the refresh", &up.heads_after)?;
     }
     Ok(())
 }

@@ -71,9 +71,22 @@ pub fn plan_at_head(
     dialect: Dialect,
 ) -> Result<SeedPlan, CliError> {
     let heads: Vec<String> = script.heads().into_iter().map(str::to_owned).collect();
-    let schema = schema_at(script, &heads).map_err(|e| CliError::user(e.to_string()))?;
     let at = format!("head ({})", heads.join(", "));
-    seed_plan(&schema, seeds, dialect, &at).map_err(|e| CliError::user(e.to_string()))
+    plan_at(script, seeds, &heads, &at, dialect)
+}
+
+/// The seed statements against the schema the revisions build up to
+/// `heads` (`at` names them in messages): the check `upgrade --seed` makes
+/// before it upgrades.
+pub fn plan_at(
+    script: &Script,
+    seeds: &[SeedFile],
+    heads: &[String],
+    at: &str,
+    dialect: Dialect,
+) -> Result<SeedPlan, CliError> {
+    let schema = schema_at(script, heads).map_err(|e| CliError::user(e.to_string()))?;
+    seed_plan(&schema, seeds, dialect, at).map_err(|e| CliError::user(e.to_string()))
 }
 
 pub fn summarize(plan: &SeedPlan) {
