@@ -14,6 +14,10 @@
 //!   [`version_delete`] write Alembic's `alembic_version` statements.
 //! - [`insert_row`], [`update_rows`], [`select_rows`], [`table_exists`] and
 //!   [`drop_table_if_exists`] serve the runner's own bookkeeping tables.
+//! - [`timeout_settings`] / [`timeout_reset`] set a revision's
+//!   `lock_timeout` and `statement_timeout` ([`Timeouts`]);
+//!   [`pg_invalid_indexes`] finds what an interrupted `CREATE INDEX
+//!   CONCURRENTLY` left.
 //! - [`sqlite_foreign_keys`] and [`sqlite_foreign_key_check`] are the pragmas
 //!   a runner puts around a revision whose [`Rendered::rebuilds_table`] is set.
 //!
@@ -39,6 +43,7 @@ mod error;
 mod handwritten;
 mod lock;
 mod render;
+mod safety;
 mod schema;
 mod sql;
 mod sqlite_rebuild;
@@ -52,6 +57,9 @@ pub use error::RenderError;
 pub use handwritten::{quote_ident, sqlite_foreign_key_check, sqlite_foreign_keys};
 pub use lock::{lock_acquire, lock_key, lock_release};
 pub use render::{Rendered, render, render_applied};
+pub use safety::{
+    TimeoutScope, Timeouts, pg_invalid_indexes, timeout_reset, timeout_settings,
+};
 pub use schema::render_schema;
 pub use sql::Sql;
 pub use version::{

@@ -6,7 +6,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
 use retort_autogen::{
-    Against, AutogenError, Chain, Comparison, Project, Sources, autogenerate, compare,
+    Against, AutogenError, Chain, Comparison, Project, Sources, compare,
     plan_baseline, read_sources,
 };
 use retort_core::Dialect;
@@ -177,7 +177,10 @@ pub fn revision(config: &Config, script: Script, args: RevisionArgs) -> Result<(
     let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let mut answer = ask;
     let asker: retort_autogen::Ask<'_> = if terminal { Some(&mut answer) } else { None };
-    let planned = match autogenerate(&sources, &args.renames, asker) {
+    let options = retort_autogen::AutogenOptions {
+        safe: config.autogenerate_safe,
+    };
+    let planned = match retort_autogen::autogenerate_with(&sources, &args.renames, asker, &options) {
         Ok(p) => p,
         Err(AutogenError::Drifted(report)) => {
             print_report(&report, crate::style::Stream::Stderr)?;

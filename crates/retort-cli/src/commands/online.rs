@@ -62,6 +62,7 @@ pub fn migrator(config: &Config, script: Script, run: &RunArgs) -> Migrator {
             transaction_per_migration: config.transaction_per_migration,
             lock_timeout: Duration::from_secs(run.lock_timeout.unwrap_or(config.lock_timeout)),
             allow_changed: run.allow_changed,
+            safety: config.safety,
         },
     )
     .on_progress(print_progress)
@@ -91,12 +92,28 @@ fn print_progress(p: &Progress<'_>) {
     } else {
         String::new()
     };
+    if let Some(r) = &p.retry {
+        eprintln!(
+            "{counter}  lock timeout in `{}` (attempt {} of {}): {}; rolled back, retrying in {} ms",
+            p.step.revision,
+            r.attempt,
+            r.attempts,
+            r.reason,
+            r.wait.as_millis()
+        );
+        return;
+    }
     match p.finished {
-        None => eprintln!(
-            "{counter}Running {verb} {}, {}",
-            p.step.label,
-            p.step.message.lines().next().unwrap_or("")
-        ),
+        None => {
+            eprintln!(
+                "{counter}Running {verb} {}, {}",
+                p.step.label,
+                p.step.message.lines().next().unwrap_or("")
+            );
+            for n in &p.step.notes {
+                eprintln!("  note: {n}");
+            }
+        }
         Some(d) if p.total > 3 => eprintln!("{counter}done in {} ms", d.as_millis()),
         Some(_) => {}
     }
