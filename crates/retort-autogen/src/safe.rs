@@ -15,11 +15,19 @@ use retort_diff::Diff;
 /// directions; tables created or dropped by the revision keep the plain
 /// forms (they hold no rows anyone waits on). Returns a note when the
 /// dialect has no such forms.
-pub fn safe_forms(diff: &mut Diff, from: &Schema, to: &Schema, dialect: Option<Dialect>) -> Option<String> {
+pub fn safe_forms(
+    diff: &mut Diff,
+    from: &Schema,
+    to: &Schema,
+    dialect: Option<Dialect>,
+) -> Option<String> {
     if dialect != Some(Dialect::Postgres) {
         return Some(format!(
             "`[autogenerate] safe = true` writes PostgreSQL's forms only; {} keeps the plain ones",
-            dialect.map_or_else(|| "a revision planned without a dialect".to_owned(), |d| d.to_string())
+            dialect.map_or_else(
+                || "a revision planned without a dialect".to_owned(),
+                |d| d.to_string()
+            )
         ));
     }
     let existing: HashSet<&str> = from

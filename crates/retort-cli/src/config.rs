@@ -195,8 +195,11 @@ impl Config {
                 .map(|v| {
                     retort_script::parse_duration(&expand(key, v)?).map_err(|m| {
                         let (m, hint) = m.split_once("\nhint: ").unwrap_or((&m, ""));
-                        CliError::user(format!("config `{}`: `[safety] {key}`: {m}", path.display()))
-                            .hint(hint.to_owned())
+                        CliError::user(format!(
+                            "config `{}`: `[safety] {key}`: {m}",
+                            path.display()
+                        ))
+                        .hint(hint.to_owned())
                     })
                 })
                 .transpose()

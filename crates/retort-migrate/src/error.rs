@@ -276,7 +276,12 @@ impl std::fmt::Display for AfterCommitFailure {
         let drops = self
             .invalid
             .iter()
-            .map(|ix| format!("`DROP INDEX CONCURRENTLY {};`", retort_sql::quote_ident(retort_core::Dialect::Postgres, ix)))
+            .map(|ix| {
+                format!(
+                    "`DROP INDEX CONCURRENTLY {};`",
+                    retort_sql::quote_ident(retort_core::Dialect::Postgres, ix)
+                )
+            })
             .collect::<Vec<_>>()
             .join(", ");
         if drops.is_empty() {

@@ -21,7 +21,9 @@ mod state;
 
 pub use baseline::{BASELINE, REPLACED};
 pub use connection::Database;
-pub use error::{AfterCommitFailure, LongIdentifier, MigrateError, SeedProblem, StepFailure, Timeout};
+pub use error::{
+    AfterCommitFailure, LongIdentifier, MigrateError, SeedProblem, StepFailure, Timeout,
+};
 pub use plan::{AfterCommit, PlanOptions, SqlPlan, SqlStep, build_plan, schema_at, stamp_plan};
 pub use runner::{Migrator, Progress, Retry, RevisionStatus, RunReport, Settings, StepReport};
 pub use seed::{SeedPlan, SeedStatement, SeededTable, seed_plan};

@@ -15,9 +15,9 @@ use retort_sql::{
 };
 
 use crate::connection::{Conn, Database};
+use crate::error::AfterCommitFailure;
 use crate::error::db_message;
 use crate::state::{BEGIN, COMMIT, DONE, FAILED, LogEntry, ROLLBACK, RUNNING, State, db_err};
-use crate::error::AfterCommitFailure;
 use crate::{
     MigrateError, PlanOptions, SeedPlan, SqlPlan, SqlStep, build_plan, schema_at, seed_plan,
     stamp_plan,
@@ -528,7 +528,11 @@ impl Migrator {
         entry: &LogEntry,
     ) -> Result<i64, MigrateError> {
         let step = check_resumable(&self.script, sql, entry)?;
-        let names: Vec<String> = step.after_commit.iter().filter_map(|a| a.index.clone()).collect();
+        let names: Vec<String> = step
+            .after_commit
+            .iter()
+            .filter_map(|a| a.index.clone())
+            .collect();
         let invalid = transactional::invalid_indexes(conn, names).await?;
         if !invalid.is_empty() {
             return Err(MigrateError::AfterCommit(Box::new(AfterCommitFailure {

@@ -96,7 +96,8 @@ impl SqlPlan {
                     out,
                     "-- Outside the transaction, one at a time (retort records its progress in the log)\n"
                 );
-                let session = timeout_settings(dialect, mariadb, TimeoutScope::Session, &step.timeouts);
+                let session =
+                    timeout_settings(dialect, mariadb, TimeoutScope::Session, &step.timeouts);
                 for s in &session {
                     stmt(&mut out, s.as_str());
                 }

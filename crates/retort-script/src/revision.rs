@@ -194,14 +194,22 @@ impl Revision {
             statement_timeout: duration("statement_timeout", &raw.statement_timeout)?,
             retries: match &raw.retries {
                 None => None,
-                Some(r) => Some(u32::try_from(*r.get_ref()).ok().filter(|n| *n <= 100).ok_or_else(|| {
-                    parse_error(
-                        src,
-                        path,
-                        Some(r.span()),
-                        format!("`retries` must be a whole number from 0 to 100, got {}", r.get_ref()),
-                    )
-                })?),
+                Some(r) => Some(
+                    u32::try_from(*r.get_ref())
+                        .ok()
+                        .filter(|n| *n <= 100)
+                        .ok_or_else(|| {
+                            parse_error(
+                                src,
+                                path,
+                                Some(r.span()),
+                                format!(
+                                    "`retries` must be a whole number from 0 to 100, got {}",
+                                    r.get_ref()
+                                ),
+                            )
+                        })?,
+                ),
             },
         };
         let (upgrade, upgrade_lint): (Vec<Operation>, Vec<LintIgnore>) =

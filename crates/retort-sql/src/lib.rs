@@ -57,9 +57,7 @@ pub use error::RenderError;
 pub use handwritten::{quote_ident, sqlite_foreign_key_check, sqlite_foreign_keys};
 pub use lock::{lock_acquire, lock_key, lock_release};
 pub use render::{Rendered, render, render_applied};
-pub use safety::{
-    TimeoutScope, Timeouts, pg_invalid_indexes, timeout_reset, timeout_settings,
-};
+pub use safety::{TimeoutScope, Timeouts, pg_invalid_indexes, timeout_reset, timeout_settings};
 pub use schema::render_schema;
 pub use sql::Sql;
 pub use version::{

@@ -167,11 +167,24 @@ mod tests {
         };
         let text = |v: Vec<Sql>| v.iter().map(|s| s.as_str().to_owned()).collect::<Vec<_>>();
         assert_eq!(
-            text(timeout_settings(Dialect::Postgres, false, TimeoutScope::Transaction, &t)),
-            ["SET LOCAL lock_timeout = '1500ms'", "SET LOCAL statement_timeout = '30s'"]
+            text(timeout_settings(
+                Dialect::Postgres,
+                false,
+                TimeoutScope::Transaction,
+                &t
+            )),
+            [
+                "SET LOCAL lock_timeout = '1500ms'",
+                "SET LOCAL statement_timeout = '30s'"
+            ]
         );
         assert_eq!(
-            text(timeout_settings(Dialect::Mysql, true, TimeoutScope::Session, &t)),
+            text(timeout_settings(
+                Dialect::Mysql,
+                true,
+                TimeoutScope::Session,
+                &t
+            )),
             [
                 "SET SESSION lock_wait_timeout = 2",
                 "SET SESSION innodb_lock_wait_timeout = 2",
@@ -179,7 +192,12 @@ mod tests {
             ]
         );
         assert_eq!(
-            text(timeout_settings(Dialect::Mysql, false, TimeoutScope::Session, &t))[2],
+            text(timeout_settings(
+                Dialect::Mysql,
+                false,
+                TimeoutScope::Session,
+                &t
+            ))[2],
             "SET SESSION max_execution_time = 30000"
         );
         assert!(timeout_settings(Dialect::Sqlite, false, TimeoutScope::Session, &t).is_empty());

@@ -6,8 +6,8 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
 use retort_autogen::{
-    Against, AutogenError, Chain, Comparison, Project, Sources, compare,
-    plan_baseline, read_sources,
+    Against, AutogenError, Chain, Comparison, Project, Sources, compare, plan_baseline,
+    read_sources,
 };
 use retort_core::Dialect;
 use retort_diff::Diff;
@@ -180,7 +180,8 @@ pub fn revision(config: &Config, script: Script, args: RevisionArgs) -> Result<(
     let options = retort_autogen::AutogenOptions {
         safe: config.autogenerate_safe,
     };
-    let planned = match retort_autogen::autogenerate_with(&sources, &args.renames, asker, &options) {
+    let planned = match retort_autogen::autogenerate_with(&sources, &args.renames, asker, &options)
+    {
         Ok(p) => p,
         Err(AutogenError::Drifted(report)) => {
             print_report(&report, crate::style::Stream::Stderr)?;

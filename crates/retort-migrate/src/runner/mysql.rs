@@ -37,7 +37,14 @@ pub(super) async fn run_step(
     for s in timeout_settings(Dialect::Mysql, run.mariadb, TimeoutScope::Session, timeouts) {
         if let Err(e) = conn.execute(s.as_str()).await {
             reset(conn, run).await;
-            let fail = state.finish(revision, batch, RESOLVED, 0, 0, Some((s.as_str(), &db_message(&e))));
+            let fail = state.finish(
+                revision,
+                batch,
+                RESOLVED,
+                0,
+                0,
+                Some((s.as_str(), &db_message(&e))),
+            );
             let _ = conn.execute(fail.as_str()).await;
             return Err(db_err("setting the revision's timeouts", e));
         }
@@ -180,7 +187,10 @@ fn mysql_timeout(e: &sqlx::Error) -> Option<Timeout> {
     let sqlx::Error::Database(d) = e else {
         return None;
     };
-    match d.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>()?.number() {
+    match d
+        .try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>()?
+        .number()
+    {
         1205 => Some(Timeout::Lock),
         1969 | 3024 => Some(Timeout::Statement),
         _ => None,

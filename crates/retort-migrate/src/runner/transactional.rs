@@ -290,7 +290,10 @@ async fn after_commit(
     for s in version {
         if let Err(e) = conn.execute(s).await {
             let _ = conn.execute(ROLLBACK).await;
-            return Err(db_err("moving the version after the concurrent statements", e));
+            return Err(db_err(
+                "moving the version after the concurrent statements",
+                e,
+            ));
         }
     }
     conn.execute(COMMIT)
@@ -310,7 +313,10 @@ pub(super) async fn invalid_indexes(
         .fetch(pg_invalid_indexes(&names).as_str())
         .await
         .map_err(|e| db_err("looking for invalid indexes", e))?;
-    Ok(rows.into_iter().filter_map(|mut r| r.swap_remove(0)).collect())
+    Ok(rows
+        .into_iter()
+        .filter_map(|mut r| r.swap_remove(0))
+        .collect())
 }
 
 async fn run_one_by_one(conn: &mut Conn, statements: &[&Sql]) -> Option<Failure> {
@@ -341,7 +347,9 @@ async fn run_batch(conn: &mut Conn, statements: &[&Sql], begin: &str) -> Option<
     // Back to the start of the revision, in a new transaction.
     let _ = conn.execute(ROLLBACK).await;
     let _ = conn.execute(begin).await;
-    Some(run_one_by_one(conn, statements).await.unwrap_or_else(|| {
-        Failure::new(statements.len() - 1, &batch.join(";\n"), &batch_error)
-    }))
+    Some(
+        run_one_by_one(conn, statements).await.unwrap_or_else(|| {
+            Failure::new(statements.len() - 1, &batch.join(";\n"), &batch_error)
+        }),
+    )
 }
