@@ -125,7 +125,7 @@ pub fn timeout_reset(dialect: Dialect, mariadb: bool, t: &Timeouts) -> Vec<Sql> 
 /// A PostgreSQL duration literal: whole seconds as `5s`, else milliseconds.
 fn pg_interval(d: Duration) -> String {
     let ms = d.as_millis();
-    if ms % 1000 == 0 {
+    if ms.is_multiple_of(1000) {
         format!("{}s", ms / 1000)
     } else {
         format!("{ms}ms")
