@@ -32,6 +32,13 @@ pub struct Config {
     pub main: Option<Box<Config>>,
     /// `[lint]`: a finding code to `off`, `info`, `warning` or `error`.
     pub lint: BTreeMap<String, String>,
+    /// `[safety]`: the revisions' default `lock_timeout` and
+    /// `statement_timeout` for their DDL, and `retries` on a lock timeout
+    /// (not `[alembic] lock_timeout`, the wait for retort's own lock).
+    pub safety: retort_script::RevisionSafety,
+    /// `[autogenerate] safe = true`: autogenerate writes the PostgreSQL
+    /// forms that do not block writes.
+    pub autogenerate_safe: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -61,6 +68,24 @@ struct RawFile {
     apps: IndexMap<String, RawApp>,
     #[serde(default)]
     lint: BTreeMap<String, String>,
+    #[serde(default)]
+    safety: RawSafety,
+    #[serde(default)]
+    autogenerate: RawAutogenerate,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawSafety {
+    lock_timeout: Option<String>,
+    statement_timeout: Option<String>,
+    retries: Option<u32>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawAutogenerate {
+    safe: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]
@@ -165,6 +190,25 @@ impl Config {
         for p in &raw.models.paths {
             paths.push(resolve(expand("models.paths", p)?));
         }
+        let duration = |key: &str, v: &Option<String>| {
+            v.as_deref()
+                .map(|v| {
+                    retort_script::parse_duration(&expand(key, v)?).map_err(|m| {
+                        let (m, hint) = m.split_once("\nhint: ").unwrap_or((&m, ""));
+                        CliError::user(format!(
+                            "config `{}`: `[safety] {key}`: {m}",
+                            path.display()
+                        ))
+                        .hint(hint.to_owned())
+                    })
+                })
+                .transpose()
+        };
+        let safety = retort_script::RevisionSafety {
+            lock_timeout: duration("lock_timeout", &raw.safety.lock_timeout)?,
+            statement_timeout: duration("statement_timeout", &raw.safety.statement_timeout)?,
+            retries: raw.safety.retries,
+        };
         let mut apps = IndexMap::new();
         for (name, app) in raw.apps {
             let models = app.models.into_iter().map(&resolve).collect();
@@ -198,6 +242,8 @@ impl Config {
             app: None,
             main: None,
             lint: raw.lint,
+            safety,
+            autogenerate_safe: raw.autogenerate.safe.unwrap_or(false),
         })
     }
 

@@ -74,10 +74,18 @@ pub enum Operation {
         columns: Vec<String>,
         #[serde(default, skip_serializing_if = "is_false")]
         unique: bool,
+        /// PostgreSQL `CREATE INDEX CONCURRENTLY`: built without blocking
+        /// writes, outside the revision's transaction, after its other
+        /// statements. Ignored (with a note) on the other dialects.
+        #[serde(default, skip_serializing_if = "is_false")]
+        concurrently: bool,
     },
     DropIndex {
         table: String,
         name: String,
+        /// PostgreSQL `DROP INDEX CONCURRENTLY`, run like `create_index`'s.
+        #[serde(default, skip_serializing_if = "is_false")]
+        concurrently: bool,
     },
     CreateUnique {
         table: String,
@@ -100,6 +108,11 @@ pub enum Operation {
         on_delete: Option<FkAction>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         on_update: Option<FkAction>,
+        /// `false`: PostgreSQL `NOT VALID` (existing rows are not checked, so
+        /// no long lock); a later `validate_constraint` checks them. Other
+        /// dialects check the rows anyway (with a note).
+        #[serde(default = "yes", skip_serializing_if = "is_true")]
+        validate: bool,
     },
     DropForeignKey {
         table: String,
@@ -109,8 +122,18 @@ pub enum Operation {
         table: String,
         name: String,
         expr: String,
+        /// `false`: PostgreSQL `NOT VALID`, as for `add_foreign_key`.
+        #[serde(default = "yes", skip_serializing_if = "is_true")]
+        validate: bool,
     },
     DropCheck {
+        table: String,
+        name: String,
+    },
+    /// PostgreSQL `ALTER TABLE .. VALIDATE CONSTRAINT`: checks the rows of a
+    /// foreign key or check added with `validate = false`, taking only a
+    /// lock that lets writes go on. Does nothing on the other dialects.
+    ValidateConstraint {
         table: String,
         name: String,
     },
@@ -146,6 +169,14 @@ pub enum Operation {
 
 fn is_false(b: &bool) -> bool {
     !*b
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// One row of `bulk_insert`: column name to value, in the order written.
@@ -316,6 +347,7 @@ impl Operation {
             Operation::DropForeignKey { .. } => "drop_foreign_key",
             Operation::AddCheck { .. } => "add_check",
             Operation::DropCheck { .. } => "drop_check",
+            Operation::ValidateConstraint { .. } => "validate_constraint",
             Operation::CreateEnum { .. } => "create_enum",
             Operation::AlterEnum { .. } => "alter_enum",
             Operation::DropEnum { .. } => "drop_enum",
@@ -343,6 +375,7 @@ impl Operation {
             | Operation::DropForeignKey { table, .. }
             | Operation::AddCheck { table, .. }
             | Operation::DropCheck { table, .. }
+            | Operation::ValidateConstraint { table, .. }
             | Operation::BulkInsert { table, .. } => Some(table),
             _ => None,
         }
@@ -428,12 +461,21 @@ impl Operation {
                 name,
                 columns,
                 unique,
+                concurrently,
             } => format!(
-                "create {}index `{name}` on `{table}` ({})",
+                "create {}index `{name}` on `{table}` ({}){}",
                 if *unique { "unique " } else { "" },
-                columns.join(", ")
+                columns.join(", "),
+                if *concurrently { " concurrently" } else { "" }
             ),
-            Operation::DropIndex { table, name } => format!("drop index `{name}` on `{table}`"),
+            Operation::DropIndex {
+                table,
+                name,
+                concurrently,
+            } => format!(
+                "drop index `{name}` on `{table}`{}",
+                if *concurrently { " concurrently" } else { "" }
+            ),
             Operation::CreateUnique { table, columns, .. } => {
                 format!(
                     "create unique constraint on `{table}` ({})",
@@ -447,16 +489,29 @@ impl Operation {
                 table,
                 columns,
                 ref_table,
+                validate,
                 ..
             } => format!(
-                "add foreign key `{table}` ({}) -> `{ref_table}`",
-                columns.join(", ")
+                "add foreign key `{table}` ({}) -> `{ref_table}`{}",
+                columns.join(", "),
+                if *validate { "" } else { " not valid" }
             ),
             Operation::DropForeignKey { table, name } => {
                 format!("drop foreign key `{name}` on `{table}`")
             }
-            Operation::AddCheck { table, name, .. } => format!("add check `{name}` on `{table}`"),
+            Operation::AddCheck {
+                table,
+                name,
+                validate,
+                ..
+            } => format!(
+                "add check `{name}` on `{table}`{}",
+                if *validate { "" } else { " not valid" }
+            ),
             Operation::DropCheck { table, name } => format!("drop check `{name}` on `{table}`"),
+            Operation::ValidateConstraint { table, name } => {
+                format!("validate constraint `{name}` on `{table}`")
+            }
             Operation::CreateEnum { name, .. } => format!("create enum type `{name}`"),
             Operation::AlterEnum { name, .. } => format!("alter enum type `{name}`"),
             Operation::DropEnum { name } => format!("drop enum type `{name}`"),

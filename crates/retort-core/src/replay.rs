@@ -189,7 +189,8 @@ impl Replay {
             | Operation::AddForeignKey { table, .. }
             | Operation::DropForeignKey { table, .. }
             | Operation::AddCheck { table, .. }
-            | Operation::DropCheck { table, .. } => vec![table.clone()],
+            | Operation::DropCheck { table, .. }
+            | Operation::ValidateConstraint { table, .. } => vec![table.clone()],
             // Columns, keys without names, enums, rows and raw SQL: no names.
             _ => Vec::new(),
         };
@@ -649,6 +650,7 @@ fn apply_with(schema: &mut Schema, op: &Operation, lookup: &dyn Lookup) -> Resul
             name,
             columns,
             unique,
+            concurrently: _,
         } => {
             ensure_free(schema, lookup, "index", name)?;
             let t = table_mut(schema, table)?;
@@ -659,7 +661,7 @@ fn apply_with(schema: &mut Schema, op: &Operation, lookup: &dyn Lookup) -> Resul
                 unique: *unique,
             });
         }
-        Operation::DropIndex { table, name } => {
+        Operation::DropIndex { table, name, .. } => {
             let t = table_mut(schema, table)?;
             let before = t.indexes.len();
             t.indexes.retain(|i| i.name != *name);
@@ -697,6 +699,7 @@ fn apply_with(schema: &mut Schema, op: &Operation, lookup: &dyn Lookup) -> Resul
             ref_columns,
             on_delete,
             on_update,
+            validate: _,
         } => {
             let spec = ForeignKeySpec {
                 name: name.clone(),
@@ -723,7 +726,9 @@ fn apply_with(schema: &mut Schema, op: &Operation, lookup: &dyn Lookup) -> Resul
                 return Err(no_such("foreign key", table, name));
             }
         }
-        Operation::AddCheck { table, name, expr } => {
+        Operation::AddCheck {
+            table, name, expr, ..
+        } => {
             ensure_free(schema, lookup, "check constraint", name)?;
             let t = table_mut(schema, table)?;
             t.checks.push(Check {
@@ -737,6 +742,16 @@ fn apply_with(schema: &mut Schema, op: &Operation, lookup: &dyn Lookup) -> Resul
             t.checks.retain(|c| c.name != *name);
             if t.checks.len() == before {
                 return Err(no_such("check constraint", table, name));
+            }
+        }
+        // The schema does not record whether a constraint was validated:
+        // the constraint must exist, as a foreign key or a check.
+        Operation::ValidateConstraint { table, name } => {
+            let t = table_mut(schema, table)?;
+            if !t.foreign_keys.iter().any(|f| f.name == *name)
+                && !t.checks.iter().any(|c| c.name == *name)
+            {
+                return Err(no_such("foreign key or check constraint", table, name));
             }
         }
         Operation::CreateEnum { name, values } => {
@@ -958,9 +973,14 @@ mod tests {
                     name,
                     columns,
                     unique,
+                    concurrently: false,
                 }
             ),
-            1 => (table(), pick(NAMES)).prop_map(|(table, name)| Operation::DropIndex { table, name }),
+            1 => (table(), pick(NAMES)).prop_map(|(table, name)| Operation::DropIndex {
+                table,
+                name,
+                concurrently: false,
+            }),
             2 => (table(), proptest::option::of(pick(NAMES)), columns()).prop_map(
                 |(table, name, columns)| Operation::CreateUnique {
                     table,
@@ -977,6 +997,7 @@ mod tests {
                 ref_columns: f.ref_columns,
                 on_delete: None,
                 on_update: None,
+                validate: true,
             }),
             1 => (table(), pick(NAMES))
                 .prop_map(|(table, name)| Operation::DropForeignKey { table, name }),
@@ -984,7 +1005,10 @@ mod tests {
                 table,
                 name,
                 expr: "1 = 1".into(),
+                validate: true,
             }),
+            1 => (table(), pick(NAMES))
+                .prop_map(|(table, name)| Operation::ValidateConstraint { table, name }),
             1 => (table(), pick(NAMES)).prop_map(|(table, name)| Operation::DropCheck { table, name }),
         ]
     }
@@ -1038,10 +1062,12 @@ mod tests {
             name: "ix".into(),
             columns: vec!["x".into()],
             unique: false,
+            concurrently: false,
         };
         let drop = |table: &str| Operation::DropIndex {
             table: table.into(),
             name: "ix".into(),
+            concurrently: false,
         };
         r.apply(&drop("a")).unwrap();
         assert!(matches!(

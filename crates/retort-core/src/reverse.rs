@@ -61,6 +61,7 @@ pub fn reverse(op: &Operation, before: &Schema) -> Result<Vec<Operation>, Replay
                     name: i.name.clone(),
                     columns: i.columns.clone(),
                     unique: i.unique,
+                    concurrently: false,
                 });
             }
             for f in t.foreign_keys.iter().filter(|f| has(&f.columns)) {
@@ -149,13 +150,24 @@ pub fn reverse(op: &Operation, before: &Schema) -> Result<Vec<Operation>, Replay
             }
             ops
         }
-        Operation::CreateIndex { table, name, .. } => {
+        // A concurrent build is undone concurrently, and the other way round.
+        Operation::CreateIndex {
+            table,
+            name,
+            concurrently,
+            ..
+        } => {
             vec![Operation::DropIndex {
                 table: table.clone(),
                 name: name.clone(),
+                concurrently: *concurrently,
             }]
         }
-        Operation::DropIndex { table: tname, name } => {
+        Operation::DropIndex {
+            table: tname,
+            name,
+            concurrently,
+        } => {
             let i = table(tname)?
                 .indexes
                 .iter()
@@ -170,6 +182,7 @@ pub fn reverse(op: &Operation, before: &Schema) -> Result<Vec<Operation>, Replay
                 name: name.clone(),
                 columns: i.columns.clone(),
                 unique: i.unique,
+                concurrently: *concurrently,
             }]
         }
         Operation::CreateUnique {
@@ -240,8 +253,11 @@ pub fn reverse(op: &Operation, before: &Schema) -> Result<Vec<Operation>, Replay
                 table: tname.clone(),
                 name: name.clone(),
                 expr: c.expr.clone(),
+                validate: true,
             }]
         }
+        // Validation changes no schema: undoing it does nothing.
+        Operation::ValidateConstraint { .. } => Vec::new(),
         Operation::CreateEnum { name, .. } => vec![Operation::DropEnum { name: name.clone() }],
         Operation::AlterEnum { name, .. } => {
             let e = before
@@ -293,6 +309,7 @@ fn add_fk(table: &str, f: &crate::ForeignKey) -> Operation {
         ref_columns: f.ref_columns.clone(),
         on_delete: f.on_delete,
         on_update: f.on_update,
+        validate: true,
     }
 }
 
@@ -366,6 +383,7 @@ pub fn create_table_ops(t: &Table) -> Vec<Operation> {
             name: i.name.clone(),
             columns: i.columns.clone(),
             unique: i.unique,
+            concurrently: false,
         });
     }
     ops

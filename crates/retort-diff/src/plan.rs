@@ -677,6 +677,7 @@ impl<'a> Planner<'a> {
                     Operation::DropIndex {
                         table: t.clone(),
                         name: k.name,
+                        concurrently: false,
                     },
                 ),
             };
@@ -719,6 +720,7 @@ impl<'a> Planner<'a> {
                         name: k.name,
                         columns: k.columns,
                         unique: k.kind == KeyKind::UniqueIndex,
+                        concurrently: false,
                     },
                 ),
             };
@@ -760,6 +762,7 @@ impl<'a> Planner<'a> {
                 table: t.clone(),
                 name: c.name.clone(),
                 expr: c.expr.clone(),
+                validate: true,
             });
         }
     }
@@ -917,6 +920,7 @@ fn add_fk(table: &str, f: &ForeignKey) -> Operation {
         ref_columns: f.ref_columns.clone(),
         on_delete: action(f.on_delete),
         on_update: action(f.on_update),
+        validate: true,
     }
 }
 

@@ -156,22 +156,27 @@ pub(crate) fn analyze(cx: &Context<'_>, op: &Operation) -> Vec<Raw> {
             name,
             columns,
             unique,
+            concurrently,
         } => {
             if *unique {
                 out.push(unique_on_existing(table, columns));
             }
-            if cx.is(Dialect::Postgres) {
+            if cx.is(Dialect::Postgres) && !concurrently {
                 out.push(raw(
                     "RT401",
                     format!("creating index `{name}` on `{table}` blocks writes to the table while it builds"),
-                    "build it with `CREATE INDEX CONCURRENTLY` (outside a transaction, in an `execute` step of its own revision)",
+                    "set `concurrently = true` on the `create_index`: retort builds it with `CREATE INDEX CONCURRENTLY` after the revision's transaction",
                 ));
             }
         }
-        Operation::DropIndex { table, name } if cx.is(Dialect::Postgres) => out.push(raw(
+        Operation::DropIndex {
+            table,
+            name,
+            concurrently: false,
+        } if cx.is(Dialect::Postgres) => out.push(raw(
             "RT402",
             format!("dropping index `{name}` takes an ACCESS EXCLUSIVE lock on `{table}` and waits behind running queries"),
-            "drop it with `DROP INDEX CONCURRENTLY` in an `execute` step of its own revision",
+            "set `concurrently = true` on the `drop_index`: retort runs `DROP INDEX CONCURRENTLY` after the revision's transaction",
         )),
         Operation::AlterPrimaryKey { table, columns } if !columns.is_empty() => out.push(raw(
             "RT201",
@@ -188,17 +193,22 @@ pub(crate) fn analyze(cx: &Context<'_>, op: &Operation) -> Vec<Raw> {
             format!("dropping foreign key `{name}` on `{table}` lets rows point at nothing"),
             "make sure the application keeps the reference valid, or delete in order",
         )),
-        Operation::AddCheck { table, name, expr } => {
+        Operation::AddCheck {
+            table,
+            name,
+            expr,
+            validate,
+        } => {
             out.push(raw(
                 "RT204",
                 format!("check `{name}` ({expr}) on `{table}` fails if an existing row breaks it"),
                 "fix the rows that break it first, in an `execute` step or an earlier revision",
             ));
-            if cx.is(Dialect::Postgres) {
+            if cx.is(Dialect::Postgres) && *validate {
                 out.push(raw(
                     "RT406",
                     format!("check `{name}` on `{table}` scans the whole table while writes wait"),
-                    "add it `NOT VALID`, then `VALIDATE CONSTRAINT` in a later step (which does not block writes)",
+                    "set `validate = false` on the `add_check` (`NOT VALID`), then a `validate_constraint` step (which does not block writes)",
                 ));
             }
         }
@@ -206,6 +216,7 @@ pub(crate) fn analyze(cx: &Context<'_>, op: &Operation) -> Vec<Raw> {
             table,
             columns,
             ref_table,
+            validate,
             ..
         } => {
             out.push(raw(
@@ -213,11 +224,11 @@ pub(crate) fn analyze(cx: &Context<'_>, op: &Operation) -> Vec<Raw> {
                 format!("the foreign key `{table}` ({}) -> `{ref_table}` fails if an existing row points at nothing", columns.join(", ")),
                 "delete or fix the orphan rows first, in an `execute` step or an earlier revision",
             ));
-            if cx.is(Dialect::Postgres) {
+            if cx.is(Dialect::Postgres) && *validate {
                 out.push(raw(
                     "RT405",
                     format!("the foreign key on `{table}` scans it and locks `{table}` and `{ref_table}` against writes while it validates"),
-                    "add it `NOT VALID`, then `VALIDATE CONSTRAINT` in a later step (which does not block writes)",
+                    "set `validate = false` on the `add_foreign_key` (`NOT VALID`), then a `validate_constraint` step (which does not block writes)",
                 ));
             }
         }

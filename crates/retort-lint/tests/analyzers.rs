@@ -630,3 +630,37 @@ fn branches_replay_their_own_ancestors() {
         .collect();
     assert_eq!(got, [("b", "RT101"), ("b2", "RT102")]);
 }
+
+/// The safe forms: `concurrently` and `validate = false` give no RT401,
+/// RT402, RT405 or RT406 (the data-dependent findings stay).
+#[test]
+fn safe_forms_are_quiet() {
+    check(
+        "[[upgrade]]\nop = \"create_index\"\ntable = \"users\"\nname = \"ix_users_age\"\ncolumns = [\"age\"]\nconcurrently = true\n",
+        NONE,
+        NONE,
+        NONE,
+        NONE,
+    );
+    check(
+        "[[upgrade]]\nop = \"drop_index\"\ntable = \"orders\"\nname = \"ix_orders_user\"\nconcurrently = true\n",
+        NONE,
+        NONE,
+        NONE,
+        NONE,
+    );
+    check(
+        "[[upgrade]]\nop = \"add_check\"\ntable = \"users\"\nname = \"ck_age\"\nexpr = \"age > 0\"\nvalidate = false\n\n[[upgrade]]\nop = \"validate_constraint\"\ntable = \"users\"\nname = \"ck_age\"\n",
+        &["RT204"],
+        NONE,
+        NONE,
+        &["RT601"],
+    );
+    check(
+        "[[upgrade]]\nop = \"add_column\"\ntable = \"users\"\ncolumn = { name = \"boss\", type = \"bigint\", nullable = true }\n\n[[upgrade]]\nop = \"add_foreign_key\"\ntable = \"users\"\ncolumns = [\"boss\"]\nref_table = \"users\"\nref_columns = [\"id\"]\nvalidate = false\n",
+        &["RT205"],
+        NONE,
+        NONE,
+        &["RT601"],
+    );
+}

@@ -112,6 +112,25 @@ pub enum MigrateError {
         previous: String,
         whole_run: bool,
     },
+    /// A statement waited longer than the revision's `lock_timeout`, or ran
+    /// longer than its `statement_timeout`, through every retry.
+    #[error("revision `{}` gave up at statement {} of {} after {attempts} attempt(s): {}; nothing of it was kept, the database is at {previous}{}\nhint: {}", .failure.revision, .failure.index, .failure.total, .kind.what(setting), .failure.details(), .kind.hint())]
+    DdlTimeout {
+        kind: Timeout,
+        /// The setting and its value, as `lock_timeout = 5s`.
+        setting: String,
+        failure: Box<StepFailure>,
+        attempts: u32,
+        /// Whether running the revision again can succeed (nothing of it
+        /// was kept, and the timeout was a lock wait).
+        retryable: bool,
+        previous: String,
+    },
+    /// A PostgreSQL revision committed its transaction, then one of its
+    /// statements after it (`CREATE INDEX CONCURRENTLY`, `VALIDATE
+    /// CONSTRAINT`) failed, now or in an earlier run.
+    #[error("{0}")]
+    AfterCommit(Box<AfterCommitFailure>),
     #[error("revision(s) changed after they were applied: {}\nhint: revert the edit, or run with `--allow-changed` if the change is deliberate", .revisions.join(", "))]
     Changed { revisions: Vec<String> },
     #[error(
@@ -179,6 +198,121 @@ impl std::fmt::Display for SeedProblem {
     }
 }
 
+/// Which of a revision's timeouts stopped a statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Timeout {
+    /// `lock_timeout`: the statement waited for a lock held by another session.
+    Lock,
+    /// `statement_timeout`: the statement ran too long.
+    Statement,
+}
+
+impl Timeout {
+    /// `lock_timeout = 5s`, from the revision's timeouts.
+    pub(crate) fn setting(self, t: &retort_sql::Timeouts) -> String {
+        let (name, value) = match self {
+            Timeout::Lock => ("lock_timeout", t.lock),
+            Timeout::Statement => ("statement_timeout", t.statement),
+        };
+        match value {
+            Some(v) => format!("{name} = {}", show_duration(v)),
+            None => format!("{name} (the server's own setting)"),
+        }
+    }
+
+    fn what(self, setting: &str) -> String {
+        match self {
+            Timeout::Lock => format!("it waited longer than `{setting}` for a lock"),
+            Timeout::Statement => format!("it ran longer than `{setting}`"),
+        }
+    }
+
+    fn hint(self) -> &'static str {
+        match self {
+            Timeout::Lock => {
+                "find the session that holds a lock on the table (PostgreSQL `pg_locks`, MySQL `SHOW PROCESSLIST`) and run again when it is done, or raise `lock_timeout` or `retries` in the revision file or under `[safety]` in alembic.toml"
+            }
+            Timeout::Statement => {
+                "raise `statement_timeout` in the revision file or under `[safety]` in alembic.toml, or split the work into smaller revisions"
+            }
+        }
+    }
+}
+
+/// `5s`, `1500ms`, `2min`.
+pub(crate) fn show_duration(d: std::time::Duration) -> String {
+    let ms = d.as_millis();
+    if ms.is_multiple_of(60_000) && ms > 0 {
+        format!("{}min", ms / 60_000)
+    } else if ms.is_multiple_of(1000) {
+        format!("{}s", ms / 1000)
+    } else {
+        format!("{ms}ms")
+    }
+}
+
+/// A PostgreSQL revision whose transaction committed and whose statements
+/// after it did not all succeed: the version did not move.
+#[derive(Debug, Clone)]
+pub struct AfterCommitFailure {
+    pub revision: String,
+    /// The statement that failed, or was running when the run stopped.
+    pub statement: String,
+    /// The database's message; `None` when the run was killed or lost its
+    /// connection while the statement ran.
+    pub message: Option<String>,
+    /// The timeout that stopped it, as `lock_timeout = 5s`.
+    pub setting: Option<String>,
+    /// Indexes PostgreSQL left INVALID (`pg_index.indisvalid` false).
+    pub invalid: Vec<String>,
+}
+
+impl std::fmt::Display for AfterCommitFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "revision `{}` committed its transaction, then stopped outside it, so the version table does not record it yet\n  statement: {}\n  error: {}",
+            self.revision,
+            self.statement,
+            match &self.message {
+                Some(m) => m.as_str(),
+                None => "the run stopped (killed or disconnected) while this statement ran",
+            }
+        )?;
+        if let Some(s) = &self.setting {
+            write!(f, " (`{s}`)")?;
+        }
+        for ix in &self.invalid {
+            write!(
+                f,
+                "\n  index `{ix}` is INVALID (pg_index.indisvalid = false): PostgreSQL keeps it up to date on writes but never uses it"
+            )?;
+        }
+        let drops = self
+            .invalid
+            .iter()
+            .map(|ix| {
+                format!(
+                    "`DROP INDEX CONCURRENTLY {};`",
+                    retort_sql::quote_ident(retort_core::Dialect::Postgres, ix)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        if drops.is_empty() {
+            write!(
+                f,
+                "\nhint: fix the cause, then run `retort upgrade` again: it resumes with the statements after the transaction (no `stamp` is needed)"
+            )
+        } else {
+            write!(
+                f,
+                "\nhint: drop the invalid index with {drops}, then run `retort upgrade` again: it resumes with the statements after the transaction (no `stamp` is needed)"
+            )
+        }
+    }
+}
+
 /// Which statement of which revision failed, and why.
 #[derive(Debug, Clone)]
 pub struct StepFailure {
@@ -191,7 +325,7 @@ pub struct StepFailure {
 }
 
 impl StepFailure {
-    fn details(&self) -> String {
+    pub(crate) fn details(&self) -> String {
         format!(
             "\n  statement: {}\n  error: {}",
             self.statement, self.message
@@ -215,6 +349,8 @@ impl MigrateError {
                 | MigrateError::ForeignKeyCheck { .. }
                 | MigrateError::PreCheckFailed { .. }
                 | MigrateError::SeedFailed { .. }
+                | MigrateError::DdlTimeout { .. }
+                | MigrateError::AfterCommit(_)
         )
     }
 }

@@ -29,9 +29,11 @@ mod state;
 pub use baseline::{BASELINE, REPLACED};
 pub use connection::{Database, sqlite_file_missing};
 pub use direct::execute_operations;
-pub use error::{LongIdentifier, MigrateError, SeedProblem, StepFailure};
-pub use plan::{PlanOptions, SqlPlan, SqlStep, build_plan, schema_at, stamp_plan};
+pub use error::{
+    AfterCommitFailure, LongIdentifier, MigrateError, SeedProblem, StepFailure, Timeout,
+};
+pub use plan::{AfterCommit, PlanOptions, SqlPlan, SqlStep, build_plan, schema_at, stamp_plan};
 pub use prechecks::{PreCheck, PreCheckFailure, PreChecks};
-pub use runner::{Migrator, Progress, RevisionStatus, RunReport, Settings, StepReport};
+pub use runner::{Migrator, Progress, Retry, RevisionStatus, RunReport, Settings, StepReport};
 pub use seed::{SeedPlan, SeedStatement, SeededTable, seed_plan};
 pub use state::{LogEntry, log_table_name};

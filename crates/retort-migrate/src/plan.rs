@@ -1,7 +1,8 @@
 use retort_core::{ColumnType, Dialect, Operation, Replay, Schema};
-use retort_script::{Direction, Plan, Revision, Script, VersionChange};
+use retort_script::{Direction, Plan, Revision, RevisionSafety, Script, VersionChange};
 use retort_sql::{
-    Sql, render_applied, version_delete, version_insert, version_table_create, version_update,
+    Sql, Timeouts, render_applied, version_delete, version_insert, version_table_create,
+    version_update,
 };
 
 use crate::MigrateError;
@@ -15,6 +16,9 @@ pub struct PlanOptions {
     pub version_table: String,
     /// One transaction per revision (true) or one for the whole run.
     pub transaction_per_migration: bool,
+    /// `lock_timeout`, `statement_timeout` and `retries` for the revisions
+    /// whose files do not set them (`[safety]` in `alembic.toml`).
+    pub safety: RevisionSafety,
 }
 
 /// Every statement of a run, grouped by revision.
@@ -43,6 +47,25 @@ pub struct SqlStep {
     pub rebuilds_table: bool,
     /// The data pre-checks run before the revision's first statement.
     pub prechecks: PreChecks,
+    /// PostgreSQL statements run after the revision's transaction commits,
+    /// one at a time (`CREATE INDEX CONCURRENTLY`, `VALIDATE CONSTRAINT`);
+    /// the version-table statements run only once they all succeeded.
+    pub after_commit: Vec<AfterCommit>,
+    /// What the dialect ignores of the revision's operations.
+    pub notes: Vec<String>,
+    /// The revision's timeouts (its file's, else the defaults).
+    pub timeouts: Timeouts,
+    /// Runs again after a lock timeout (its file's, else the default).
+    pub retries: u32,
+}
+
+/// A statement of [`SqlStep::after_commit`].
+#[derive(Debug, Clone)]
+pub struct AfterCommit {
+    pub sql: Sql,
+    /// The index a concurrent build or drop works on: PostgreSQL leaves it
+    /// INVALID when the statement fails or is killed.
+    pub index: Option<String>,
 }
 
 impl SqlStep {
@@ -278,6 +301,8 @@ pub fn build_plan(
         let mut statements = Vec::new();
         let mut rebuilds_table = false;
         let mut prechecks = Collector::new(options.dialect);
+        let mut after_commit = Vec::new();
+        let mut notes = Vec::new();
         for (i, op) in ops.iter().enumerate() {
             if let Operation::Irreversible { reason } = op {
                 return Err(MigrateError::Irreversible {
@@ -302,7 +327,43 @@ pub fn build_plan(
             prechecks.op(schema.schema(), rev, direction, i, op);
             rebuilds_table |= rendered.rebuilds_table;
             statements.extend(rendered.statements);
+            let index = match op {
+                Operation::CreateIndex { name, .. } | Operation::DropIndex { name, .. } => {
+                    Some(name.clone())
+                }
+                _ => None,
+            };
+            if !rendered.after_commit.is_empty() && !options.transaction_per_migration {
+                return Err(MigrateError::BadOperation {
+                    location: rev.op_location(direction == Direction::Up, i),
+                    revision: rev.id.clone(),
+                    dialect: options.dialect,
+                    direction: direction_name(direction),
+                    index: i + 1,
+                    op: op.kind(),
+                    message: "it runs outside the revision's transaction, which `transaction_per_migration = false` does not allow\nhint: set `transaction_per_migration = true` in alembic.toml, or leave out `concurrently` / the `validate_constraint` step".to_owned(),
+                });
+            }
+            after_commit.extend(rendered.after_commit.into_iter().map(|sql| AfterCommit {
+                sql,
+                index: index.clone(),
+            }));
+            let at = rev.op_location(direction == Direction::Up, i);
+            notes.extend(rendered.notes.into_iter().map(|n| format!("{at}: {n}")));
             replay(&mut schema, rev, direction, i, op)?;
+        }
+        let timeouts = Timeouts {
+            lock: rev.safety.lock_timeout.or(options.safety.lock_timeout),
+            statement: rev
+                .safety
+                .statement_timeout
+                .or(options.safety.statement_timeout),
+        };
+        if options.dialect == Dialect::Sqlite && !timeouts.is_empty() {
+            notes.push(format!(
+                "{}: `lock_timeout` and `statement_timeout` are ignored on SQLite (it has no such settings; its writers wait for the database lock)",
+                rev.path.display()
+            ));
         }
         let label = match step.direction {
             Direction::Up if rev.down_revisions.is_empty() => format!(" -> {}", rev.id),
@@ -319,6 +380,10 @@ pub fn build_plan(
             version: version_sql(options, &step.version),
             rebuilds_table,
             prechecks: prechecks.finish(),
+            after_commit,
+            notes,
+            timeouts,
+            retries: rev.safety.retries.or(options.safety.retries).unwrap_or(0),
         });
     }
     let setup = match plan.direction {
@@ -401,6 +466,10 @@ pub fn stamp_plan(
             version,
             rebuilds_table: false,
             prechecks: PreChecks::default(),
+            after_commit: Vec::new(),
+            notes: Vec::new(),
+            timeouts: Timeouts::default(),
+            retries: 0,
         }],
         heads_before: current.to_vec(),
         heads_after: revisions.to_vec(),

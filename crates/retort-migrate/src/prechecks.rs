@@ -340,6 +340,15 @@ impl Collector {
                     }
                 }
             }
+            // `NOT VALID` (PostgreSQL) leaves existing rows unchecked; a
+            // later `validate_constraint` meets them, and is left to the
+            // database. Other dialects ignore `validate = false`.
+            Operation::AddForeignKey {
+                validate: false, ..
+            }
+            | Operation::AddCheck {
+                validate: false, ..
+            } if self.dialect == Dialect::Postgres => {}
             Operation::AddForeignKey {
                 table,
                 columns,

@@ -9,12 +9,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use retort_core::{Dialect, Operation, Schema, create_schema_ops, reverse};
-use retort_script::{Direction, Plan, Script, SeedFile};
+use retort_script::{Direction, Plan, RevisionSafety, Script, SeedFile};
 use retort_sql::{
     Sql, drop_table_if_exists, render_applied, sqlite_foreign_keys, version_table_create,
 };
 
 use crate::connection::{Conn, Database};
+use crate::error::AfterCommitFailure;
 use crate::error::db_message;
 use crate::state::{BEGIN, COMMIT, DONE, FAILED, LogEntry, ROLLBACK, RUNNING, State, db_err};
 use crate::{
@@ -35,6 +36,9 @@ pub struct Settings {
     pub lock_timeout: Duration,
     /// Run even when an applied revision's file changed since.
     pub allow_changed: bool,
+    /// `lock_timeout`, `statement_timeout` and `retries` of the revisions
+    /// that do not set their own (`[safety]` in `alembic.toml`).
+    pub safety: RevisionSafety,
 }
 
 impl Default for Settings {
@@ -44,6 +48,7 @@ impl Default for Settings {
             transaction_per_migration: true,
             lock_timeout: Duration::from_secs(60),
             allow_changed: false,
+            safety: RevisionSafety::default(),
         }
     }
 }
@@ -57,6 +62,20 @@ pub struct Progress<'a> {
     pub step: &'a SqlStep,
     /// `None` when starting; the duration when done.
     pub finished: Option<Duration>,
+    /// Set when the step timed out waiting for a lock and runs again.
+    pub retry: Option<Retry>,
+}
+
+/// A step that runs again after a lock timeout.
+#[derive(Debug, Clone)]
+pub struct Retry {
+    /// The attempt that timed out (1-based), and how many there may be.
+    pub attempt: u32,
+    pub attempts: u32,
+    /// What timed out: the setting, the statement and the database's message.
+    pub reason: String,
+    /// How long the run waits before the next attempt.
+    pub wait: Duration,
 }
 
 type ProgressFn = Arc<dyn Fn(&Progress<'_>) + Send + Sync>;
@@ -136,6 +155,12 @@ struct StepRun<'a> {
     started: Instant,
     /// Where the database is left when this step fails and is undone.
     previous: &'a str,
+    /// PostgreSQL: the step's transaction committed in an earlier run (of
+    /// this log batch), which stopped in its statements after it; only
+    /// those and the version-table statements run.
+    resume: Option<i64>,
+    /// MySQL: the server is MariaDB (its statement timeout has another name).
+    mariadb: bool,
 }
 
 enum Action<'a> {
@@ -236,7 +261,15 @@ impl Migrator {
         let state = State::new(dialect, &self.settings.version_table);
         let log = state.log(&mut conn).await?;
         let heads = state.heads(&mut conn).await?;
-        self.checked_plan(dialect, &action, &heads, &log)
+        let mut sql = self.checked_plan(dialect, &action, &heads, &log)?;
+        if let Some(entry) = pending_after_commit(dialect, &log) {
+            check_resumable(&self.script, &sql, entry)?;
+            if let Some(first) = sql.steps.first_mut() {
+                // Its transaction committed in the run that stopped.
+                first.statements.clear();
+            }
+        }
+        Ok(sql)
     }
 
     /// Undoes the last batch, or the last `steps` revisions.
@@ -375,6 +408,7 @@ impl Migrator {
             dialect,
             version_table: self.settings.version_table.clone(),
             transaction_per_migration: self.settings.transaction_per_migration,
+            safety: self.settings.safety,
         }
     }
 
@@ -470,7 +504,15 @@ impl Migrator {
         }
         let fresh = matches!(action, Action::Fresh);
         // Under the lock, the heads decide, so a second run finds nothing to do.
-        let sql = self.checked_plan(dialect, action, &heads, &log)?;
+        let mut sql = self.checked_plan(dialect, action, &heads, &log)?;
+        let resume = match pending_after_commit(dialect, &log).filter(|_| !fresh) {
+            Some(entry) => Some(self.resume_after_commit(conn, &sql, entry).await?),
+            None => None,
+        };
+        if resume.is_some() {
+            // Its transaction committed in the run that stopped.
+            sql.steps[0].statements.clear();
+        }
         if fresh {
             if dialect == Dialect::Sqlite {
                 self.foreign_keys_off(conn, fk_off).await?;
@@ -489,9 +531,40 @@ impl Migrator {
             batch: (!sql.steps.is_empty()).then_some(batch),
             steps: Vec::new(),
         };
-        self.execute_steps(conn, &state, &sql, batch, *fk_off, &mut report)
+        self.execute_steps(conn, &state, &sql, batch, *fk_off, resume, &mut report)
             .await?;
         Ok(report)
+    }
+
+    /// A PostgreSQL revision that committed its transaction and stopped in
+    /// its statements after it: refused while an index it worked on is
+    /// INVALID (naming it), else resumed (the log batch of its row).
+    async fn resume_after_commit(
+        &self,
+        conn: &mut Conn,
+        sql: &SqlPlan,
+        entry: &LogEntry,
+    ) -> Result<i64, MigrateError> {
+        let step = check_resumable(&self.script, sql, entry)?;
+        let names: Vec<String> = step
+            .after_commit
+            .iter()
+            .filter_map(|a| a.index.clone())
+            .collect();
+        let invalid = transactional::invalid_indexes(conn, names).await?;
+        if !invalid.is_empty() {
+            return Err(MigrateError::AfterCommit(Box::new(AfterCommitFailure {
+                revision: entry.revision.clone(),
+                statement: entry
+                    .failed_statement
+                    .clone()
+                    .unwrap_or_else(|| "(not recorded)".into()),
+                message: entry.error.clone(),
+                setting: None,
+                invalid,
+            })));
+        }
+        Ok(entry.batch)
     }
 
     /// The SQL plan of `action` from `heads`, refused as a run would refuse
@@ -506,7 +579,10 @@ impl Migrator {
         log: &[LogEntry],
     ) -> Result<SqlPlan, MigrateError> {
         let fresh = matches!(action, Action::Fresh);
+        // On PostgreSQL such a row is a revision stopped after its
+        // transaction, which the run resumes (`resume_after_commit`).
         if !fresh
+            && dialect != Dialect::Postgres
             && let Some(bad) = log
                 .iter()
                 .rev()
@@ -534,9 +610,13 @@ impl Migrator {
         sql: &SqlPlan,
         batch: i64,
         fk_off: bool,
+        resume: Option<i64>,
         report: &mut RunReport,
     ) -> Result<(), MigrateError> {
         let dialect = conn.dialect();
+        let mariadb = dialect == Dialect::Mysql
+            && sql.steps.iter().any(|s| s.timeouts.statement.is_some())
+            && is_mariadb(conn).await?;
         let per_migration = self.settings.transaction_per_migration;
         // PostgreSQL and SQLite: one transaction per revision, or one for
         // the run. MySQL commits DDL as it goes and has neither.
@@ -560,9 +640,15 @@ impl Migrator {
                     total,
                     step,
                     finished: None,
+                    retry: None,
                 });
             }
-            let statements: Vec<&Sql> = step.all_statements().collect();
+            let statements: Vec<&Sql> = step
+                .statements
+                .iter()
+                .chain(step.after_commit.iter().map(|a| &a.sql))
+                .chain(&step.version)
+                .collect();
             let checksum = self
                 .script
                 .get(&step.revision)
@@ -581,11 +667,61 @@ impl Migrator {
                 started: Instant::now(),
                 // A failure undoes the revision, or with one transaction the run.
                 previous: if whole_run_tx { &before_run } else { &at },
+                resume: resume.filter(|_| i == 0),
+                mariadb,
             };
-            match dialect {
-                Dialect::Mysql => mysql::run_step(conn, state, &run).await?,
-                Dialect::Postgres | Dialect::Sqlite => {
-                    transactional::run_step(conn, state, &run, per_migration, fk_off).await?
+            let attempts = step.retries + 1;
+            let mut attempt = 1;
+            loop {
+                let result = match dialect {
+                    Dialect::Mysql => mysql::run_step(conn, state, &run).await,
+                    Dialect::Postgres | Dialect::Sqlite => {
+                        transactional::run_step(conn, state, &run, per_migration, fk_off).await
+                    }
+                };
+                match result {
+                    Ok(()) => break,
+                    Err(MigrateError::DdlTimeout {
+                        kind,
+                        setting,
+                        failure,
+                        retryable,
+                        previous,
+                        ..
+                    }) => {
+                        if !retryable || attempt >= attempts {
+                            return Err(MigrateError::DdlTimeout {
+                                kind,
+                                setting,
+                                failure,
+                                attempts: attempt,
+                                retryable,
+                                previous,
+                            });
+                        }
+                        // A little longer each time: 0.5 s, 1 s, 1.5 s, ... up to 5 s.
+                        let wait = Duration::from_millis(500 * u64::from(attempt).min(10));
+                        if let Some(p) = &self.progress {
+                            p(&Progress {
+                                index: i + 1,
+                                total,
+                                step,
+                                finished: None,
+                                retry: Some(Retry {
+                                    attempt,
+                                    attempts,
+                                    reason: format!(
+                                        "statement {} of {} waited longer than `{setting}`: {}",
+                                        failure.index, failure.total, failure.message
+                                    ),
+                                    wait,
+                                }),
+                            });
+                        }
+                        tokio::time::sleep(wait).await;
+                        attempt += 1;
+                    }
+                    Err(e) => return Err(e),
                 }
             }
             let duration = run.started.elapsed();
@@ -602,6 +738,7 @@ impl Migrator {
                     total,
                     step,
                     finished: Some(duration),
+                    retry: None,
                 });
             }
         }
@@ -811,4 +948,55 @@ fn last_batch_target(
                 .join(", ")
         ))),
     }
+}
+
+/// PostgreSQL: the log row of a revision that committed its transaction
+/// and stopped in its statements after it (`running` or `failed`: the
+/// transactional runner writes no other such rows).
+fn pending_after_commit(dialect: Dialect, log: &[LogEntry]) -> Option<&LogEntry> {
+    if dialect != Dialect::Postgres {
+        return None;
+    }
+    log.iter()
+        .rev()
+        .find(|e| e.status == FAILED || e.status == RUNNING)
+}
+
+/// The plan's first step, when it is the stopped revision's (its upgrade,
+/// its file unchanged); otherwise the refusal naming what to run.
+fn check_resumable<'a>(
+    script: &Script,
+    sql: &'a SqlPlan,
+    entry: &LogEntry,
+) -> Result<&'a SqlStep, MigrateError> {
+    let unchanged = script
+        .get(&entry.revision)
+        .is_some_and(|r| entry.checksum.as_deref() == Some(r.checksum().as_str()));
+    let first = sql.steps.first().filter(|s| {
+        unchanged
+            && s.revision == entry.revision
+            && (s.direction == Direction::Up) == (entry.direction == "up")
+            && !s.after_commit.is_empty()
+    });
+    first.ok_or_else(|| {
+        MigrateError::Refused(format!(
+            "revision `{}` committed its transaction in an earlier run but not its statements after it (`{}`), so the version table does not record it yet\nhint: run `retort {} {}` to finish it first (it resumes there; if its file changed since, restore it), or fix the database by hand and `retort stamp` the revision it is at",
+            entry.revision,
+            entry.failed_statement.as_deref().unwrap_or("(not recorded)"),
+            if entry.direction == "down" { "downgrade" } else { "upgrade" },
+            entry.revision,
+        ))
+    })
+}
+
+/// Whether a MySQL-protocol server is MariaDB (`SELECT VERSION()`).
+async fn is_mariadb(conn: &mut Conn) -> Result<bool, MigrateError> {
+    let rows = conn
+        .fetch("SELECT VERSION()")
+        .await
+        .map_err(|e| db_err("reading the server version", e))?;
+    Ok(rows
+        .first()
+        .and_then(|r| r[0].as_deref())
+        .is_some_and(|v| v.to_ascii_lowercase().contains("mariadb")))
 }

@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use retort_core::Dialect;
 use retort_script::Direction;
+use retort_sql::{TimeoutScope, timeout_reset, timeout_settings};
 
 use crate::SqlPlan;
 
@@ -79,7 +80,55 @@ impl SqlPlan {
             for n in &step.prechecks.notes {
                 let _ = writeln!(out, "-- pre-check: {}\n", n.replace('\n', " "));
             }
-            for s in step.all_statements() {
+            for n in &step.notes {
+                let _ = writeln!(out, "-- note: {}\n", n.replace('\n', " "));
+            }
+            // The live run knows the server; offline, MySQL gets MariaDB's
+            // statement timeout, with MySQL's named.
+            let mariadb = true;
+            if dialect == Dialect::Mysql && step.timeouts.statement.is_some() {
+                let _ = writeln!(
+                    out,
+                    "-- note: on MySQL (not MariaDB) the statement timeout is `SET SESSION max_execution_time = {}` (it limits SELECT statements only)\n",
+                    step.timeouts.statement.unwrap_or_default().as_millis()
+                );
+            }
+            let scope = if tx {
+                TimeoutScope::Transaction
+            } else {
+                TimeoutScope::Session
+            };
+            for s in timeout_settings(dialect, mariadb, scope, &step.timeouts) {
+                stmt(&mut out, s.as_str());
+            }
+            for s in &step.statements {
+                stmt(&mut out, s.as_str());
+            }
+            if !step.after_commit.is_empty() {
+                // Statements a transaction block cannot hold: the
+                // revision's transaction commits first, and the version
+                // moves in a transaction of its own once they succeeded.
+                stmt(&mut out, "COMMIT");
+                let _ = writeln!(
+                    out,
+                    "-- Outside the transaction, one at a time (retort records its progress in the log)\n"
+                );
+                let session =
+                    timeout_settings(dialect, mariadb, TimeoutScope::Session, &step.timeouts);
+                for s in &session {
+                    stmt(&mut out, s.as_str());
+                }
+                for a in &step.after_commit {
+                    stmt(&mut out, a.sql.as_str());
+                }
+                if !session.is_empty() {
+                    for s in timeout_reset(dialect, mariadb, &step.timeouts) {
+                        stmt(&mut out, s.as_str());
+                    }
+                }
+                stmt(&mut out, "BEGIN");
+            }
+            for s in &step.version {
                 stmt(&mut out, s.as_str());
             }
             if step_fk_off {
@@ -90,6 +139,11 @@ impl SqlPlan {
             }
             if step_fk_off {
                 stmt(&mut out, "PRAGMA foreign_keys = ON");
+            }
+            if !tx {
+                for s in timeout_reset(dialect, mariadb, &step.timeouts) {
+                    stmt(&mut out, s.as_str());
+                }
             }
         }
         if fk_off && !per_migration {

@@ -225,14 +225,18 @@ impl<'a> State<'a> {
         )
     }
 
-    /// The log row of a MySQL step about to run its first statement:
-    /// `running`, with that statement recorded as the one in flight.
+    /// The log row of a step about to run statement `done` (0-based; a
+    /// MySQL step's first, a PostgreSQL step's first statement after its
+    /// transaction): `running`, with that statement recorded as the one in
+    /// flight.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn insert_running(
         &self,
         revision: &str,
         direction: &str,
         batch: i64,
         checksum: &str,
+        done: usize,
         total: usize,
         first: Option<&str>,
     ) -> Sql {
@@ -248,7 +252,7 @@ impl<'a> State<'a> {
                 ("applied_at", s(&now())),
                 ("duration_ms", Some(Value::Int(0))),
                 ("status", s(RUNNING)),
-                ("statements_done", Some(Value::Int(0))),
+                ("statements_done", Some(Value::Int(done as i64))),
                 ("statements_total", Some(Value::Int(total as i64))),
                 ("failed_statement", first.and_then(s)),
             ],
@@ -308,6 +312,24 @@ impl<'a> State<'a> {
             &self.log_table,
             &set,
             &self.running_filter(revision, batch),
+        )
+    }
+
+    /// A PostgreSQL step that stopped after its transaction, resumed: its
+    /// `failed` row is `running` again.
+    pub(crate) fn reopen(&self, revision: &str, batch: i64) -> Sql {
+        update_rows(
+            self.dialect,
+            &self.log_table,
+            &[
+                ("status", Some(Value::String(RUNNING.to_owned()))),
+                ("error", None),
+            ],
+            &[
+                ("revision", Value::String(revision.to_owned())),
+                ("batch", Value::Int(batch)),
+                ("status", Value::String(FAILED.to_owned())),
+            ],
         )
     }
 

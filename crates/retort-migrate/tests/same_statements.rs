@@ -25,6 +25,7 @@ fn script_statements(
         dialect,
         version_table: "alembic_version".into(),
         transaction_per_migration: true,
+        safety: Default::default(),
     };
     let text = build_plan(script, &plan, &options).unwrap().to_script();
     text.split(";\n\n")

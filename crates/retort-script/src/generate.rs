@@ -170,6 +170,7 @@ fn write_new(
         upgrade_lines: Vec::new(),
         downgrade_lines: Vec::new(),
         upgrade_lint: Vec::new(),
+        safety: Default::default(),
     };
     let mut text = String::new();
     for line in &new.header_comments {

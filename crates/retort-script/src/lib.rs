@@ -17,6 +17,7 @@ mod error;
 mod generate;
 mod plan;
 mod revision;
+mod safety;
 mod scaffold;
 mod script;
 mod seed;
@@ -31,6 +32,7 @@ pub use generate::{
 };
 pub use plan::{Direction, Plan, Step, VersionChange};
 pub use revision::{MAX_REVISION_ID_LEN, Revision, revision_id_problem};
+pub use safety::{RevisionSafety, parse_duration};
 pub use scaffold::Scaffold;
 pub use script::Script;
 pub use seed::{

@@ -6,7 +6,7 @@ use retort_core::{LintIgnore, Operation, OperationEntry};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::ScriptError;
+use crate::{RevisionSafety, ScriptError, parse_duration};
 
 /// The longest revision id that fits Alembic's `version_num VARCHAR(32)`.
 pub const MAX_REVISION_ID_LEN: usize = 32;
@@ -38,6 +38,9 @@ pub struct Revision {
     /// order of `upgrade`; empty for a revision not read from text. Not part
     /// of the checksum nor of equality: accepting a finding changes no schema.
     pub upgrade_lint: Vec<LintIgnore>,
+    /// `lock_timeout`, `statement_timeout` and `retries` of the file. Not
+    /// part of the checksum: they change how it runs, not what it builds.
+    pub safety: RevisionSafety,
 }
 
 impl PartialEq for Revision {
@@ -50,6 +53,7 @@ impl PartialEq for Revision {
             && self.depends_on == o.depends_on
             && self.upgrade == o.upgrade
             && self.downgrade == o.downgrade
+            && self.safety == o.safety
             && self.path == o.path
     }
 }
@@ -173,6 +177,41 @@ impl Revision {
                 )
             })?),
         };
+        let duration = |key: &str, v: &Option<toml::Spanned<String>>| match v {
+            None => Ok(None),
+            Some(v) => parse_duration(v.get_ref()).map(Some).map_err(|m| {
+                let (m, hint) = m.split_once("\nhint: ").unwrap_or((&m, ""));
+                parse_error(
+                    src,
+                    path,
+                    Some(v.span()),
+                    format!("`{key}`: {m}\nhint: {hint}"),
+                )
+            }),
+        };
+        let safety = RevisionSafety {
+            lock_timeout: duration("lock_timeout", &raw.lock_timeout)?,
+            statement_timeout: duration("statement_timeout", &raw.statement_timeout)?,
+            retries: match &raw.retries {
+                None => None,
+                Some(r) => Some(
+                    u32::try_from(*r.get_ref())
+                        .ok()
+                        .filter(|n| *n <= 100)
+                        .ok_or_else(|| {
+                            parse_error(
+                                src,
+                                path,
+                                Some(r.span()),
+                                format!(
+                                    "`retries` must be a whole number from 0 to 100, got {}",
+                                    r.get_ref()
+                                ),
+                            )
+                        })?,
+                ),
+            },
+        };
         let (upgrade, upgrade_lint): (Vec<Operation>, Vec<LintIgnore>) =
             raw.upgrade.into_iter().map(|e| (e.op, e.lint)).unzip();
         let downgrade: Vec<Operation> = raw.downgrade.into_iter().map(|e| e.op).collect();
@@ -238,6 +277,7 @@ impl Revision {
             upgrade_lines,
             downgrade_lines,
             upgrade_lint,
+            safety,
         })
     }
 }
@@ -256,6 +296,12 @@ struct RawRevision {
     branch_labels: OneOrMany,
     #[serde(default)]
     depends_on: OneOrMany,
+    #[serde(default)]
+    lock_timeout: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    statement_timeout: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    retries: Option<toml::Spanned<i64>>,
     #[serde(default)]
     upgrade: Vec<OperationEntry>,
     #[serde(default)]

@@ -52,7 +52,9 @@ pub(crate) fn op_problem(op: &Operation) -> Option<Problem> {
                 .as_ref()
                 .and_then(|v| default_problem(table, column, ty, v))
         }),
-        Operation::AddCheck { table, name, expr } if expr.trim().is_empty() => problem(
+        Operation::AddCheck {
+            table, name, expr, ..
+        } if expr.trim().is_empty() => problem(
             "expr",
             format!("check `{name}` on `{table}` has an empty expression"),
         ),

@@ -146,6 +146,21 @@ pub(crate) fn add_check(dialect: Dialect, table: &str, name: &str, expr: &str) -
     ))
 }
 
+/// PostgreSQL `ALTER TABLE .. VALIDATE CONSTRAINT`.
+pub(crate) fn validate_constraint(table: &str, name: &str) -> Sql {
+    let d = Dialect::Postgres;
+    Sql::new(format!(
+        "ALTER TABLE {} VALIDATE CONSTRAINT {}",
+        quote_ident(d, table),
+        quote_ident(d, name)
+    ))
+}
+
+/// PostgreSQL: a constraint statement with `NOT VALID` appended.
+pub(crate) fn not_valid(sql: Sql) -> Sql {
+    Sql::new(format!("{} NOT VALID", sql.as_str().trim_end()))
+}
+
 /// The expression that converts `column` to a PostgreSQL type in
 /// `ALTER COLUMN .. TYPE .. USING`, through text when an enum is involved.
 pub(crate) fn pg_cast(column: &str, via_text: Option<&str>, target: &str) -> String {

@@ -17,6 +17,10 @@
 //! - [`data_check`] gives the queries of the runner's data pre-checks: the
 //!   rows an operation would fail on (NULLs, repeated values, values out of
 //!   a narrower type, removed enum values, orphans, rows breaking a check).
+//! - [`timeout_settings`] / [`timeout_reset`] set a revision's
+//!   `lock_timeout` and `statement_timeout` ([`Timeouts`]);
+//!   [`pg_invalid_indexes`] finds what an interrupted `CREATE INDEX
+//!   CONCURRENTLY` left.
 //! - [`sqlite_foreign_keys`] and [`sqlite_foreign_key_check`] are the pragmas
 //!   a runner puts around a revision whose [`Rendered::rebuilds_table`] is set.
 //!
@@ -43,6 +47,7 @@ mod error;
 mod handwritten;
 mod lock;
 mod render;
+mod safety;
 mod schema;
 mod sql;
 mod sqlite_rebuild;
@@ -57,6 +62,7 @@ pub use error::RenderError;
 pub use handwritten::{quote_ident, sqlite_foreign_key_check, sqlite_foreign_keys};
 pub use lock::{lock_acquire, lock_key, lock_release};
 pub use render::{Rendered, render, render_applied};
+pub use safety::{TimeoutScope, Timeouts, pg_invalid_indexes, timeout_reset, timeout_settings};
 pub use schema::render_schema;
 pub use sql::Sql;
 pub use version::{

@@ -30,6 +30,16 @@ pub struct Rendered {
     /// ([`crate::sqlite_foreign_keys`]) and runs
     /// [`crate::sqlite_foreign_key_check`] before commit.
     pub rebuilds_table: bool,
+    /// PostgreSQL statements that run after the revision's transaction has
+    /// committed, one at a time and each on its own: `CREATE INDEX
+    /// CONCURRENTLY` / `DROP INDEX CONCURRENTLY` (which refuse a
+    /// transaction block) and `VALIDATE CONSTRAINT` (so that the lock the
+    /// `NOT VALID` add took is released before the scan).
+    pub after_commit: Vec<Sql>,
+    /// What this dialect ignores of the operation (`concurrently`,
+    /// `validate = false`, `validate_constraint` outside PostgreSQL), said
+    /// in the output and as a comment of the `--sql` script.
+    pub notes: Vec<String>,
 }
 
 /// Renders `op` for `dialect`. `before` is the schema the operation applies
@@ -126,6 +136,28 @@ impl Renderer<'_> {
         self.d == Dialect::Postgres
     }
 
+    /// A note that `concurrently` is PostgreSQL's.
+    fn ignored_concurrently(&mut self, op: &str, name: &str) {
+        let how = match self.d {
+            Dialect::Mysql => "MySQL/MariaDB change indexes in place (online DDL) without it",
+            _ => "SQLite runs it in the revision's transaction",
+        };
+        self.out.notes.push(format!(
+            "`{op}` `{name}`: `concurrently` is ignored on {}: {how}",
+            self.d
+        ));
+    }
+
+    /// A note that `validate = false` (`NOT VALID`) is PostgreSQL's.
+    fn ignored_validate(&mut self, what: &str, name: &str) {
+        if !self.pg() {
+            self.out.notes.push(format!(
+                "{what} `{name}`: `validate = false` is ignored on {}: existing rows are checked when it is added",
+                self.d
+            ));
+        }
+    }
+
     /// SQLite: rebuild `table` (and any other table the operation changed).
     fn rebuild(&mut self, table: &str, renamed: Option<(&str, &str)>) -> Step {
         let stmts = sqlite_rebuild::rebuild(self.before, self.after, table, renamed)?;
@@ -171,6 +203,7 @@ impl Renderer<'_> {
                 name,
                 columns,
                 unique,
+                concurrently,
             } => {
                 let mut idx = Index::create();
                 idx.name(raw_name(self.d, name)).table(id(table));
@@ -180,10 +213,38 @@ impl Renderer<'_> {
                 if *unique {
                     idx.unique();
                 }
+                if *concurrently && self.pg() {
+                    // Outside a transaction, so a rerun after a crash meets
+                    // the index a finished build left: `IF NOT EXISTS`.
+                    idx.concurrently().if_not_exists();
+                    let sql = ddl(self.d, &idx);
+                    self.out.after_commit.push(sql);
+                    return Ok(());
+                }
+                if *concurrently {
+                    self.ignored_concurrently("create_index", name);
+                }
                 self.ddl(&idx);
                 Ok(())
             }
-            Operation::DropIndex { table, name } => {
+            Operation::DropIndex {
+                table,
+                name,
+                concurrently,
+            } => {
+                if *concurrently && self.pg() {
+                    let mut idx = Index::drop();
+                    idx.name(raw_name(self.d, name))
+                        .table(id(table))
+                        .concurrently()
+                        .if_exists();
+                    let sql = ddl(self.d, &idx);
+                    self.out.after_commit.push(sql);
+                    return Ok(());
+                }
+                if *concurrently {
+                    self.ignored_concurrently("drop_index", name);
+                }
                 self.mysql_keep_fk_indexes(table);
                 self.drop_index(table, name);
                 Ok(())
@@ -224,17 +285,26 @@ impl Renderer<'_> {
                 }
                 Ok(())
             }
-            Operation::AddForeignKey { table, .. } => {
-                if self.d == Dialect::Sqlite {
-                    return self.rebuild(table, None);
-                }
+            Operation::AddForeignKey {
+                table, validate, ..
+            } => {
                 let fk = self
                     .after_table(table)
                     .foreign_keys
                     .last()
                     .expect("replay added the key")
                     .clone();
+                if !validate {
+                    self.ignored_validate("foreign key", &fk.name);
+                }
+                if self.d == Dialect::Sqlite {
+                    return self.rebuild(table, None);
+                }
                 self.add_foreign_key(table, &fk);
+                if !validate && self.pg() {
+                    let sql = self.out.statements.pop().expect("just pushed");
+                    self.push(handwritten::not_valid(sql));
+                }
                 Ok(())
             }
             Operation::DropForeignKey { table, name } => {
@@ -251,10 +321,33 @@ impl Renderer<'_> {
                 self.drop_foreign_key(table, &fk);
                 Ok(())
             }
-            Operation::AddCheck { table, name, expr } => {
+            Operation::AddCheck {
+                table,
+                name,
+                expr,
+                validate,
+            } => {
+                if !validate {
+                    self.ignored_validate("check", name);
+                }
                 match self.d {
                     Dialect::Sqlite => self.rebuild(table, None)?,
+                    Dialect::Postgres if !validate => self.push(handwritten::not_valid(
+                        handwritten::add_check(self.d, table, name, expr),
+                    )),
                     _ => self.push(handwritten::add_check(self.d, table, name, expr)),
+                }
+                Ok(())
+            }
+            Operation::ValidateConstraint { table, name } => {
+                if self.pg() {
+                    let sql = handwritten::validate_constraint(table, name);
+                    self.out.after_commit.push(sql);
+                } else {
+                    self.out.notes.push(format!(
+                        "`validate_constraint` `{name}` on `{table}` does nothing on {}: the constraint was checked when it was added",
+                        self.d
+                    ));
                 }
                 Ok(())
             }

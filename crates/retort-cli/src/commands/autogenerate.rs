@@ -6,8 +6,8 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
 use retort_autogen::{
-    Against, AutogenError, Chain, Comparison, Project, Sources, autogenerate, compare,
-    plan_baseline, read_sources,
+    Against, AutogenError, Chain, Comparison, Project, Sources, compare, plan_baseline,
+    read_sources,
 };
 use retort_core::Dialect;
 use retort_diff::Diff;
@@ -198,7 +198,11 @@ pub(crate) fn generate(
     let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let mut answer = ask;
     let asker: retort_autogen::Ask<'_> = if terminal { Some(&mut answer) } else { None };
-    let planned = match autogenerate(&sources, &args.renames, asker) {
+    let options = retort_autogen::AutogenOptions {
+        safe: config.autogenerate_safe,
+    };
+    let planned = match retort_autogen::autogenerate_with(&sources, &args.renames, asker, &options)
+    {
         Ok(p) => p,
         Err(AutogenError::Drifted(report)) => {
             print_report(&report, crate::style::Stream::Stderr)?;

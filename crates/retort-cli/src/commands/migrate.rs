@@ -32,6 +32,7 @@ fn options(config: &Config, offline: &OfflineArgs) -> Result<PlanOptions, CliErr
         dialect: dialect(config, offline.dialect)?,
         version_table: config.version_table.clone(),
         transaction_per_migration: config.transaction_per_migration,
+        safety: config.safety,
     })
 }
 
@@ -131,6 +132,7 @@ pub fn show_sql(
         dialect: dialect(config, explicit)?,
         version_table: config.version_table.clone(),
         transaction_per_migration: config.transaction_per_migration,
+        safety: config.safety,
     };
     let user = |e: retort_script::TargetError| CliError::user(e.to_string());
     let rev = script.resolve_one(spec).map_err(user)?;

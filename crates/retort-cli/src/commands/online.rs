@@ -62,6 +62,7 @@ pub fn migrator(config: &Config, script: Script, run: &RunArgs) -> Migrator {
             transaction_per_migration: config.transaction_per_migration,
             lock_timeout: Duration::from_secs(run.lock_timeout.unwrap_or(config.lock_timeout)),
             allow_changed: run.allow_changed,
+            safety: config.safety,
         },
     )
     .on_progress(print_progress)
@@ -91,6 +92,17 @@ fn print_progress(p: &Progress<'_>) {
     } else {
         String::new()
     };
+    if let Some(r) = &p.retry {
+        eprintln!(
+            "{counter}  lock timeout in `{}` (attempt {} of {}): {}; rolled back, retrying in {} ms",
+            p.step.revision,
+            r.attempt,
+            r.attempts,
+            r.reason,
+            r.wait.as_millis()
+        );
+        return;
+    }
     match p.finished {
         None => {
             eprintln!(
@@ -98,7 +110,7 @@ fn print_progress(p: &Progress<'_>) {
                 p.step.label,
                 p.step.message.lines().next().unwrap_or("")
             );
-            for n in &p.step.prechecks.notes {
+            for n in p.step.prechecks.notes.iter().chain(&p.step.notes) {
                 eprintln!("  note: {n}");
             }
         }

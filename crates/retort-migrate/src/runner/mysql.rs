@@ -4,9 +4,10 @@
 
 use retort_core::Dialect;
 use retort_script::{Direction, Plan, Step};
+use retort_sql::{TimeoutScope, timeout_reset, timeout_settings};
 
 use super::{Migrator, StepRun};
-use crate::error::{StepFailure, db_message};
+use crate::error::{StepFailure, Timeout, db_message};
 use crate::state::{DONE, FAILED, LogEntry, RESOLVED, RUNNING, State, db_err};
 use crate::{MigrateError, build_plan, connection::Conn};
 
@@ -25,12 +26,48 @@ pub(super) async fn run_step(
         run.direction,
         batch,
         run.checksum,
+        0,
         total,
         statements.first().map(|s| s.as_str()),
     );
     conn.execute(start_row.as_str())
         .await
         .map_err(|e| db_err("writing the log", e))?;
+    let timeouts = &run.step.timeouts;
+    for s in timeout_settings(Dialect::Mysql, run.mariadb, TimeoutScope::Session, timeouts) {
+        if let Err(e) = conn.execute(s.as_str()).await {
+            reset(conn, run).await;
+            let fail = state.finish(
+                revision,
+                batch,
+                RESOLVED,
+                0,
+                0,
+                Some((s.as_str(), &db_message(&e))),
+            );
+            let _ = conn.execute(fail.as_str()).await;
+            return Err(db_err("setting the revision's timeouts", e));
+        }
+    }
+    let result = run_statements(conn, state, run).await;
+    reset(conn, run).await;
+    result
+}
+
+/// Gives the session's timeouts back their defaults.
+async fn reset(conn: &mut Conn, run: &StepRun<'_>) {
+    for s in timeout_reset(Dialect::Mysql, run.mariadb, &run.step.timeouts) {
+        let _ = conn.execute(s.as_str()).await;
+    }
+}
+
+async fn run_statements(
+    conn: &mut Conn,
+    state: &State<'_>,
+    run: &StepRun<'_>,
+) -> Result<(), MigrateError> {
+    let (revision, batch, statements) = (&run.step.revision, run.batch, run.statements);
+    let total = statements.len();
     for (n, s) in statements.iter().enumerate() {
         if n > 0 {
             let progress = state.progress(revision, batch, n, s.as_str());
@@ -42,7 +79,9 @@ pub(super) async fn run_step(
             continue;
         };
         let message = db_message(&e);
-        let clean = changed_nothing(&e, s.as_str())
+        let timeout = mysql_timeout(&e);
+        // A lock wait that timed out ran nothing of its statement.
+        let clean = (changed_nothing(&e, s.as_str()) || timeout == Some(Timeout::Lock))
             && statements[..n].iter().all(|p| reads_only(p.as_str()));
         let fail = state.finish(
             revision,
@@ -60,7 +99,16 @@ pub(super) async fn run_step(
             statement: s.as_str().to_owned(),
             message,
         });
-        return Err(if clean {
+        return Err(if let (Some(kind), true) = (timeout, clean) {
+            MigrateError::DdlTimeout {
+                kind,
+                setting: kind.setting(&run.step.timeouts),
+                failure,
+                attempts: 1,
+                retryable: kind == Timeout::Lock,
+                previous: run.previous.to_owned(),
+            }
+        } else if clean {
             MigrateError::StepChangedNothing {
                 failure,
                 previous: run.previous.to_owned(),
@@ -131,6 +179,22 @@ fn changed_nothing(e: &sqlx::Error, statement: &str) -> bool {
         _ => false,
     };
     refused && !statement.trim().trim_end_matches(';').contains(';')
+}
+
+/// MySQL/MariaDB's lock wait timeout (1205, metadata and row locks alike)
+/// and statement timeouts (MariaDB 1969, MySQL 3024).
+fn mysql_timeout(e: &sqlx::Error) -> Option<Timeout> {
+    let sqlx::Error::Database(d) = e else {
+        return None;
+    };
+    match d
+        .try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>()?
+        .number()
+    {
+        1205 => Some(Timeout::Lock),
+        1969 | 3024 => Some(Timeout::Statement),
+        _ => None,
+    }
 }
 
 /// A statement that only reads (`SELECT` without `INTO`), such as a data
