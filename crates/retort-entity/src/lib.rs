@@ -85,6 +85,8 @@
 //! | D12 | `bigint` auto-increment key on SQLite | `bigint ... AUTOINCREMENT`, which SQLite rejects | `autoincrement` kept in the model; rendering is `retort-sql`'s; not seen by the structural comparison |
 
 mod case;
+#[cfg(feature = "sea-orm")]
+pub mod compiled;
 mod error;
 mod extract;
 mod keys;
@@ -94,6 +96,8 @@ mod rust_type;
 mod sea_type;
 mod workspace;
 
+#[cfg(feature = "sea-orm")]
+pub use compiled::{Compiled, CompiledError, CompiledErrors, CompiledModels};
 pub use error::{EntityError, UnknownTypeError, UnknownTypes, Warning};
 pub use model_set::{FieldLocation, ModelSet, ReadOptions, RenamedColumn};
 pub use read::read_models;
