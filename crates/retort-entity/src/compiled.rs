@@ -90,11 +90,7 @@ pub struct CompiledErrors(pub Vec<CompiledError>);
 
 impl fmt::Display for CompiledErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "{} problem(s) in the compiled entities:",
-            self.0.len()
-        )?;
+        writeln!(f, "{} problem(s) in the compiled entities:", self.0.len())?;
         for e in &self.0 {
             writeln!(f, "  {e}")?;
         }

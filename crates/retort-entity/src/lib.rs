@@ -65,9 +65,21 @@
 //! [`EntityError::InvalidAttribute`] naming the nearest known key; a Rust
 //! syntax error is [`EntityError::Syntax`] with file and line.
 //!
+//! # Compiled entities (feature `sea-orm`)
+//!
+//! `CompiledModels` gives the same schema from the compiled entities
+//! rather than their sources: it asks SeaORM's own schema builder for each
+//! entity's statements and turns them into retort tables, applying the
+//! differences below (and recording, in `Compiled::differences`, which).
+//! An application's test compares what its program really uses
+//! (`retort::testing::assert_models_match!`). It needs only sea-orm's
+//! schema builder: no driver, no derive macros.
+//!
 //! # Deliberate differences from SeaORM's schema builder
 //!
-//! The oracle test (`tests/oracle.rs`) allows exactly these, by their ids.
+//! Both paths make exactly these, by their ids; the oracle test
+//! (`tests/oracle.rs`) compiles the fixtures and checks, on each backend,
+//! that `CompiledModels` gives the reader's schema using no other.
 //!
 //! | id | where | SeaORM builds | retort reads |
 //! |---|---|---|---|

@@ -125,15 +125,19 @@ impl Check {
             let got = models.finish().unwrap_or_else(|e| panic!("{e}"));
             let tables: BTreeSet<&String> = got.schema.tables.keys().collect();
             let read: BTreeSet<&String> = self.schema.tables.keys().collect();
-            assert_eq!(tables, read, "tables read vs tables compiled on {dialect:?}");
+            assert_eq!(
+                tables, read,
+                "tables read vs tables compiled on {dialect:?}"
+            );
             for (name, t) in &self.schema.tables {
-                assert_eq!(
-                    &got.schema.tables[name], t,
-                    "table `{name}` on {dialect:?}"
-                );
+                assert_eq!(&got.schema.tables[name], t, "table `{name}` on {dialect:?}");
             }
             assert_eq!(got.schema, self.schema, "on {dialect:?}");
-            assert_eq!(sorted(got.renamed_from), self.renamed, "renames on {dialect:?}");
+            assert_eq!(
+                sorted(got.renamed_from),
+                self.renamed,
+                "renames on {dialect:?}"
+            );
             for d in &got.differences {
                 assert!(documented.contains(*d), "difference {d} is not documented");
             }
