@@ -3,7 +3,7 @@
 //! written for those entities), embedded and from the folder, on each
 //! dialect; and the same chain against entities with a field it lacks.
 
-#![allow(dead_code, clippy::all)]
+#![allow(dead_code, unused_imports, clippy::all)]
 
 #[path = "../fixtures/blog/entity/mod.rs"]
 mod blog;
