@@ -15,6 +15,9 @@
 //! * [`autogen`]: the models, the revision chain and the database compared
 //!   (`check`), and the plans of autogenerate and baseline.
 //! * [`script`]: revision files and the revision graph.
+//! * `testing` (feature `sea-orm`): `assert_models_match!`, the compiled
+//!   SeaORM entities compared with the revision chain in the application's
+//!   own tests.
 //!
 //! Depend on it without the command line: `retort = { git = "...",
 //! default-features = false }`.
@@ -28,3 +31,6 @@ pub use retort_embed::embed;
 pub use retort_migrate as migrate;
 pub use retort_migrate::{Database, MigrateError, Migrator, RunReport, Settings};
 pub use retort_script as script;
+
+#[cfg(feature = "sea-orm")]
+pub mod testing;

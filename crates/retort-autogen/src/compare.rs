@@ -80,6 +80,25 @@ pub struct Comparison {
     pub warnings: Vec<String>,
 }
 
+/// How [`Comparison::report_styled`] marks its text.
+pub struct ReportStyle<'a> {
+    /// Written after a destructive change: ` [destructive]` plain, coloured
+    /// on a terminal.
+    pub destructive: &'a str,
+    /// Applied to each pair's unified DDL diff (colours on a terminal).
+    pub diff: &'a dyn Fn(&str) -> String,
+}
+
+impl ReportStyle<'_> {
+    /// No colour: for a file, a pipe or a test's panic message.
+    pub fn plain() -> ReportStyle<'static> {
+        ReportStyle {
+            destructive: " [destructive]",
+            diff: &|text| text.to_owned(),
+        }
+    }
+}
+
 /// `schema` mapped for comparing on `dialect`, or portably without one.
 pub fn normalized(dialect: Option<Dialect>, schema: &Schema) -> Schema {
     match dialect {
@@ -272,6 +291,36 @@ impl Comparison {
             Pair::ModelsRevisions
         };
         self.get(want).expect("the primary pair is always compared")
+    }
+
+    /// The labelled report `retort check` prints, without colour: each
+    /// differing pair under its title ("models vs revisions: a revision is
+    /// missing"), its changes naming `table.column`, the DDL diff and the
+    /// command that resolves it; then the notes.
+    pub fn report(&self) -> String {
+        self.report_styled(&ReportStyle::plain())
+    }
+
+    /// [`Comparison::report`] with the marks of `style`.
+    pub fn report_styled(&self, style: &ReportStyle<'_>) -> String {
+        let mut text = String::new();
+        for p in self.differing() {
+            text.push_str(&format!(
+                "{} ({} difference(s)):\n",
+                p.pair.title(),
+                p.diff.changes.len()
+            ));
+            for c in &p.diff.changes {
+                let mark = if c.destructive { style.destructive } else { "" };
+                text.push_str(&format!("  {}{mark}\n", c.description));
+            }
+            text.push_str(&(style.diff)(&self.ddl_diff(p)));
+            text.push_str(&format!("resolve: {}\n\n", self.resolve(p.pair)));
+        }
+        for n in &self.notes {
+            text.push_str(&format!("note: {n}\n"));
+        }
+        text
     }
 
     /// The report as JSON: `in_sync`, `pairs` (each with its changes,

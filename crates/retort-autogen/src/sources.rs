@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use retort_core::{Dialect, Schema, redact_url};
 use retort_diff::ColumnRename;
 use retort_migrate::{Database, Migrator, Settings, schema_at};
+use retort_script::Script;
 
 use crate::chains::{Claim, SEAQL_MIGRATIONS, owned_part};
 use crate::{AutogenError, Chain, Project};
@@ -44,6 +45,38 @@ pub struct Sources {
     pub database: Option<DatabaseSide>,
     /// Warnings of the entity reader and the catalog reader.
     pub warnings: Vec<String>,
+}
+
+impl Sources {
+    /// Models already in memory (an application's compiled entities)
+    /// against a revision chain replayed to its heads: no entity sources and
+    /// no database, so only M vs C is compared. `dialect` is the one the
+    /// report's DDL is shown in.
+    pub fn models_against_chain(
+        chain_label: impl Into<String>,
+        script: &Script,
+        dialect: Option<Dialect>,
+        models: Schema,
+        renamed_from: &[retort_entity::RenamedColumn],
+        warnings: Vec<String>,
+    ) -> Result<Sources, AutogenError> {
+        let heads: Vec<String> = sorted(script.heads().iter().map(|h| (*h).to_owned()));
+        let chain = schema_at(script, &heads)?;
+        Ok(Sources {
+            chain_label: chain_label.into(),
+            dialect,
+            models,
+            renamed_from: renamed_from
+                .iter()
+                .map(|r| ColumnRename::new(&r.table, &r.from, &r.to))
+                .collect(),
+            model_fields: Vec::new(),
+            heads,
+            chain,
+            database: None,
+            warnings,
+        })
+    }
 }
 
 /// The live database, as far as this chain is concerned.

@@ -2,7 +2,10 @@
 //! read and checked when the program compiles and compiled into it, so the
 //! migrator runs with no files beside the binary.
 //!
-//! The path is relative to the crate's `Cargo.toml` (`CARGO_MANIFEST_DIR`).
+//! The path is relative to the crate's `Cargo.toml` (`CARGO_MANIFEST_DIR`;
+//! `RETORT_EMBED_BASE_DIR`, when set, replaces it: the macro's own
+//! compile-fail tests need it, as trybuild compiles them in a crate of its
+//! own).
 //! Every file goes through the same loading as `retort upgrade` does: a file
 //! that does not parse, an unknown operation, a duplicate revision, a broken
 //! graph is a compile error naming the file and line. Each file is included
@@ -22,7 +25,8 @@ use quote::quote;
 /// Embeds the revision files of a script location; see the crate docs.
 #[proc_macro]
 pub fn embed(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
-    let base = std::env::var_os("CARGO_MANIFEST_DIR")
+    let base = std::env::var_os("RETORT_EMBED_BASE_DIR")
+        .or_else(|| std::env::var_os("CARGO_MANIFEST_DIR"))
         .map(PathBuf::from)
         .unwrap_or_default();
     expand(input.into(), &base).into()

@@ -65,9 +65,21 @@
 //! [`EntityError::InvalidAttribute`] naming the nearest known key; a Rust
 //! syntax error is [`EntityError::Syntax`] with file and line.
 //!
+//! # Compiled entities (feature `sea-orm`)
+//!
+//! `CompiledModels` gives the same schema from the compiled entities
+//! rather than their sources: it asks SeaORM's own schema builder for each
+//! entity's statements and turns them into retort tables, applying the
+//! differences below (and recording, in `Compiled::differences`, which).
+//! An application's test compares what its program really uses
+//! (`retort::testing::assert_models_match!`). It needs only sea-orm's
+//! schema builder: no driver, no derive macros.
+//!
 //! # Deliberate differences from SeaORM's schema builder
 //!
-//! The oracle test (`tests/oracle.rs`) allows exactly these, by their ids.
+//! Both paths make exactly these, by their ids; the oracle test
+//! (`tests/oracle.rs`) compiles the fixtures and checks, on each backend,
+//! that `CompiledModels` gives the reader's schema using no other.
 //!
 //! | id | where | SeaORM builds | retort reads |
 //! |---|---|---|---|
@@ -85,6 +97,8 @@
 //! | D12 | `bigint` auto-increment key on SQLite | `bigint ... AUTOINCREMENT`, which SQLite rejects | `autoincrement` kept in the model; rendering is `retort-sql`'s; not seen by the structural comparison |
 
 mod case;
+#[cfg(feature = "sea-orm")]
+pub mod compiled;
 mod error;
 mod extract;
 mod keys;
@@ -94,6 +108,8 @@ mod rust_type;
 mod sea_type;
 mod workspace;
 
+#[cfg(feature = "sea-orm")]
+pub use compiled::{Compiled, CompiledError, CompiledErrors, CompiledModels};
 pub use error::{EntityError, UnknownTypeError, UnknownTypes, Warning};
 pub use model_set::{FieldLocation, ModelSet, ReadOptions, RenamedColumn};
 pub use read::read_models;

@@ -5,12 +5,12 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
+use retort_autogen::Diff;
 use retort_autogen::{
     Against, AutogenError, Chain, Comparison, Project, Sources, compare, plan_baseline,
     read_sources,
 };
 use retort_core::Dialect;
-use retort_diff::Diff;
 use retort_migrate::Migrator;
 use retort_script::{NewRevision, Script, generate_revision};
 
@@ -262,27 +262,11 @@ fn source(offline: bool) -> &'static str {
 /// The labelled report: each differing pair with its changes, the DDL diff
 /// and the command that resolves it; then the notes.
 fn print_report(report: &Comparison, stream: crate::style::Stream) -> Result<(), CliError> {
-    let mut text = String::new();
-    for p in report.differing() {
-        text.push_str(&format!(
-            "{} ({} difference(s)):\n",
-            p.pair.title(),
-            p.diff.changes.len()
-        ));
-        for c in &p.diff.changes {
-            let mark = if c.destructive {
-                crate::style::destructive_mark(stream)
-            } else {
-                String::new()
-            };
-            text.push_str(&format!("  {}{mark}\n", c.description));
-        }
-        text.push_str(&crate::style::diff(&report.ddl_diff(p)));
-        text.push_str(&format!("resolve: {}\n\n", report.resolve(p.pair)));
-    }
-    for n in &report.notes {
-        text.push_str(&format!("note: {n}\n"));
-    }
+    let mark = crate::style::destructive_mark(stream);
+    let text = report.report_styled(&retort_autogen::ReportStyle {
+        destructive: &mark,
+        diff: &crate::style::diff,
+    });
     match stream {
         crate::style::Stream::Stdout => out!("{text}")?,
         crate::style::Stream::Stderr => eprint!("{text}"),
