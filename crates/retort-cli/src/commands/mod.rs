@@ -12,3 +12,4 @@ pub mod migrate;
 pub mod online;
 pub mod revision;
 pub mod seed;
+pub mod squash;
