@@ -160,7 +160,10 @@ async fn squash_end_to_end(dialect: Dialect) {
     let (new_url, mid_url) = (new_db.url.as_str(), mid_db.url.as_str());
     ok(d, &with_url(mid_url, &["upgrade", "c"]));
 
-    let o = succeeds(d, &["squash", "b:d", "-m", "posts squashed", "--rev-id", "s"]);
+    let o = succeeds(
+        d,
+        &["squash", "b:d", "-m", "posts squashed", "--rev-id", "s"],
+    );
     assert_eq!(stdout(&o).trim(), "s");
     let err = stderr(&o);
     assert!(err.contains("Squashed 3 revisions (b to d)"), "{err}");
@@ -175,7 +178,10 @@ async fn squash_end_to_end(dialect: Dialect) {
     // column's add, alter and rename are one column of the create; the
     // bulk_insert and the downgrade's execute stay.
     assert!(!text.contains("scratch"), "{text}");
-    assert!(text.contains("headline") && !text.contains("add_column"), "{text}");
+    assert!(
+        text.contains("headline") && !text.contains("add_column"),
+        "{text}"
+    );
     assert!(text.contains("op = \"bulk_insert\""), "{text}");
     assert!(text.contains("DELETE FROM users"), "{text}");
     assert!(text.contains("replaces = [\"b\", \"c\", \"d\"]"), "{text}");
@@ -212,7 +218,10 @@ async fn squash_end_to_end(dialect: Dialect) {
     assert!(table.contains("(squashes 3 revisions: b..d)"), "{table}");
     let history = ok(d, &["history"]);
     assert!(history.contains("a -> b (replaced by s)"), "{history}");
-    assert!(history.contains("s (squashes 3 revisions: b..d)"), "{history}");
+    assert!(
+        history.contains("s (squashes 3 revisions: b..d)"),
+        "{history}"
+    );
 
     // Both databases have the same schema, read back from the catalog.
     let schema = |url: &str| ok(d, &with_url(url, &["inspect", "db", "--format", "json"]));
@@ -229,7 +238,10 @@ async fn squash_end_to_end(dialect: Dialect) {
     let err = fails(d, &with_url(new_url, &["squash", "--prune"]), 2);
     assert!(err.contains("the database is at `a`, before `s`"), "{err}");
     let err = fails(d, &with_url(mid_url, &["squash", "--prune"]), 2);
-    assert!(err.contains("the database is at `c`, inside the range"), "{err}");
+    assert!(
+        err.contains("the database is at `c`, inside the range"),
+        "{err}"
+    );
     assert!(d.join("migrations/versions/3_c.toml").exists());
 
     ok(d, &with_url(mid_url, &["upgrade", "head"]));

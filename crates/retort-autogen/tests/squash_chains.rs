@@ -357,8 +357,16 @@ async fn one_case(
     assert!(report.steps.iter().all(|s| s.revision != "sq"));
 
     let want = catalog(originals.url.as_str()).await;
-    assert_eq!(catalog(squashed.url.as_str()).await, want, "through the squash");
-    assert_eq!(catalog(mid.url.as_str()).await, want, "from inside the range");
+    assert_eq!(
+        catalog(squashed.url.as_str()).await,
+        want,
+        "through the squash"
+    );
+    assert_eq!(
+        catalog(mid.url.as_str()).await,
+        want,
+        "from inside the range"
+    );
 
     // And back down through the squashed revision.
     m.downgrade(squashed.url.as_str(), "base")

@@ -242,7 +242,9 @@ fn touches(op: &Operation) -> Option<HashSet<String>> {
         | Operation::DropEnum { name } => {
             s.insert(format!("e:{name}"));
         }
-        Operation::Execute { .. } | Operation::BulkInsert { .. } | Operation::Irreversible { .. } => {
+        Operation::Execute { .. }
+        | Operation::BulkInsert { .. }
+        | Operation::Irreversible { .. } => {
             return None;
         }
     }
@@ -341,9 +343,7 @@ fn fold(a: &Operation, b: &Operation) -> Option<Vec<Operation>> {
                 table: t2,
                 name: n2,
             },
-        ) if table == t2
-            && name.clone().unwrap_or_else(|| unique_name(table, columns)) == *n2 =>
-        {
+        ) if table == t2 && name.clone().unwrap_or_else(|| unique_name(table, columns)) == *n2 => {
             Some(Vec::new())
         }
         (
@@ -531,7 +531,9 @@ fn fold_into_create(a: &Operation, b: &Operation) -> Option<Operation> {
             }
             table_name = new_name.clone();
         }
-        Operation::CreateUnique { name, columns: u, .. } => uniques.push(UniqueSpec {
+        Operation::CreateUnique {
+            name, columns: u, ..
+        } => uniques.push(UniqueSpec {
             name: Some(name.clone().unwrap_or_else(|| unique_name(table, u))),
             columns: u.clone(),
         }),

@@ -299,9 +299,7 @@ pub fn build_plan(
         // The revision the version row moves from (up) or to (down): the
         // file's parent, or the end of a squashed range it follows.
         let parents = match step.version.as_slice() {
-            [VersionChange::Update { from, .. }] if step.direction == Direction::Up => {
-                from.clone()
-            }
+            [VersionChange::Update { from, .. }] if step.direction == Direction::Up => from.clone(),
             [VersionChange::Update { to, .. }] if step.direction == Direction::Down => to.clone(),
             _ => rev.down_revisions.join(", "),
         };

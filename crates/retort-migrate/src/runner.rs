@@ -778,7 +778,11 @@ fn last_batch_target(
     // A database that ran the revisions a squash replaces rolls back
     // through them, not through the squashed revision.
     let mut ran = heads.to_vec();
-    ran.extend(log.iter().filter(|e| e.direction == "up").map(|e| e.revision.clone()));
+    ran.extend(
+        log.iter()
+            .filter(|e| e.direction == "up")
+            .map(|e| e.revision.clone()),
+    );
     let view = script.for_database(&ran, None);
     let script = &*view;
     let applied = applied_set(script, heads)?;

@@ -168,7 +168,10 @@ impl Script {
         for (g, sq) in squashes.iter().enumerate() {
             if unfolded.contains(&g) {
                 hidden[sq.squashed] = true;
-                remap.insert(sq.squashed, *sq.replaced.last().expect("a squash replaces some"));
+                remap.insert(
+                    sq.squashed,
+                    *sq.replaced.last().expect("a squash replaces some"),
+                );
             } else {
                 for &r in &sq.replaced {
                     hidden[r] = true;

@@ -202,7 +202,8 @@ pub fn squash(script: &Script, request: SquashRequest) -> Result<Squashed, Scrip
     let mut repointed = Vec::new();
     let mut all: Vec<Revision> = Vec::with_capacity(script.revisions().len() + 1);
     for r in script.revisions() {
-        if members.contains(&r.id) || !(r.down_revisions.contains(&to) || r.depends_on.contains(&to))
+        if members.contains(&r.id)
+            || !(r.down_revisions.contains(&to) || r.depends_on.contains(&to))
         {
             all.push(r.clone());
             continue;
@@ -221,7 +222,10 @@ pub fn squash(script: &Script, request: SquashRequest) -> Result<Squashed, Scrip
         if changed.checksum() != r.checksum() {
             return Err(refuse(
                 range,
-                format!("{}: re-pointing it would change its operations", r.path.display()),
+                format!(
+                    "{}: re-pointing it would change its operations",
+                    r.path.display()
+                ),
             ));
         }
         repointed.push((r.id.clone(), r.path.clone()));

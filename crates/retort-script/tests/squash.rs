@@ -281,13 +281,23 @@ fn squash_refuses_what_it_cannot_fold() {
     assert!(e.contains("irreversible downgrade step (data)"), "{e}");
     assert!(e.contains("3_c.toml"), "{e}");
     // Nothing was written.
-    assert_eq!(fs_err::read_dir(tmp.path().join("versions")).unwrap().count(), 5);
+    assert_eq!(
+        fs_err::read_dir(tmp.path().join("versions"))
+            .unwrap()
+            .count(),
+        5
+    );
 }
 
 #[test]
 fn bad_replaces_name_the_file() {
     let s = "revision = \"s\"\ndown_revision = \"a\"\nreplaces = [\"c\", \"b\"]\n";
-    let tmp = dir(&[("1_a.toml", A), ("2_b.toml", B), ("3_c.toml", C), ("9_s.toml", s)]);
+    let tmp = dir(&[
+        ("1_a.toml", A),
+        ("2_b.toml", B),
+        ("3_c.toml", C),
+        ("9_s.toml", s),
+    ]);
     let e = Script::load(tmp.path()).unwrap_err().to_string();
     assert!(e.contains("9_s.toml") && e.contains("straight run"), "{e}");
     // Some replaced files gone, some present: an interrupted prune.
@@ -311,7 +321,9 @@ fn prune_needs_the_database_at_or_past_the_squash() {
         ("c", "inside the range"),
         ("d", "retort stamp s"),
     ] {
-        let e = check_prune(&script, "s", &cur(heads)).unwrap_err().to_string();
+        let e = check_prune(&script, "s", &cur(heads))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains(says), "[{heads}]: {e}");
     }
     check_prune(&script, "s", &cur("s")).unwrap();

@@ -81,7 +81,11 @@ fn run_prune(config: &Config, script: &Script) -> Result<(), CliError> {
             eprintln!("Deleted {}", p.display());
         }
         for (id, path) in &done.repointed {
-            eprintln!("Re-pointed `{id}` ({}) at `{}`", path.display(), done.squashed);
+            eprintln!(
+                "Re-pointed `{id}` ({}) at `{}`",
+                path.display(),
+                done.squashed
+            );
         }
         eprintln!("`{}` no longer has `replaces`", done.squashed);
         current = Script::load(current.location()).map_err(crate::script_error)?;
