@@ -443,8 +443,8 @@ fn fold_into_create(a: &Operation, b: &Operation) -> Option<Operation> {
             columns.remove(at);
             uniques.retain(|u| !u.columns.contains(column));
             foreign_keys.retain(|f| {
-                !f.columns.contains(column)
-                    && !(f.ref_table == *table && f.ref_columns.contains(column))
+                let self_ref = f.ref_table == *table && f.ref_columns.contains(column);
+                !(f.columns.contains(column) || self_ref)
             });
         }
         Operation::AlterColumn {
