@@ -396,7 +396,7 @@ fn without_replaces(text: &str) -> String {
     for line in text.split_inclusive('\n') {
         let t = line.trim_start();
         if !skipping && t.split(['=', ' ']).next() == Some("replaces") {
-            skipping = !(t.contains(']') || !t.contains('['));
+            skipping = t.contains('[') && !t.contains(']');
             continue;
         }
         if skipping {
