@@ -56,6 +56,27 @@ pub enum Command {
         #[arg(long = "rev-id")]
         rev_id: Option<String>,
     },
+    /// Fold a straight run of revisions into one that `replaces` them
+    /// (Django's `squashmigrations`); `--prune` deletes the replaced files
+    /// once the database is at or past the squashed revision.
+    #[command(
+        after_help = "Example: retort squash 1a2b3c4d5e6f:9f8e7d6c5b4a -m \"initial schema\"\n\nA new database runs the squashed revision; one inside the range keeps upgrading through the originals. Revisions after the range are re-pointed at the squashed revision. `retort squash --prune` removes the replaced files later."
+    )]
+    Squash {
+        /// `FROM:TO`, both included (ids, prefixes or `head`).
+        #[arg(required_unless_present = "prune", conflicts_with = "prune")]
+        range: Option<String>,
+        /// The squashed revision's message.
+        #[arg(short, long)]
+        message: Option<String>,
+        /// Use this revision ID instead of a random one.
+        #[arg(long = "rev-id")]
+        rev_id: Option<String>,
+        /// Delete the replaced files and the `replaces` keys, after checking
+        /// that the database is at or past each squashed revision.
+        #[arg(long)]
+        prune: bool,
+    },
     /// Upgrade to a later revision.
     #[command(
         after_help = "Example: retort upgrade head --plan\n\n`--plan` shows what would run; without it the revisions run; `--sql` prints the script without connecting."

@@ -20,6 +20,19 @@ pub fn status(script: &Script, rev: &Revision) -> String {
     if rev.down_revisions.len() > 1 {
         s.push_str(" (mergepoint)");
     }
+    let replaced = script.replaced_of(&rev.id);
+    if let (Some(first), Some(last)) = (replaced.first(), replaced.last()) {
+        let _ = write!(
+            s,
+            " (squashes {} revisions: {}..{})",
+            replaced.len(),
+            first.id,
+            last.id
+        );
+    }
+    if let Some(by) = script.replaced_by(&rev.id) {
+        let _ = write!(s, " (replaced by {})", by.id);
+    }
     s
 }
 
@@ -99,7 +112,9 @@ pub fn verbose(script: &Script, rev: &Revision, with_ops: bool) -> String {
 /// One revision as JSON, the shape `--format json` documents: `revision`,
 /// `down_revisions`, `message`, `branch_labels`, `depends_on`, `path`,
 /// `create_date` (RFC 3339 or null), `children`, `head`, `branch_point`,
-/// `merge_point`; with `with_ops`, `upgrade` and `downgrade` as the
+/// `merge_point`, `replaces` (the revisions a squash stands for, while their
+/// files are present) and `replaced_by` (the squash standing for it, or
+/// null); with `with_ops`, `upgrade` and `downgrade` as the
 /// operations' TOML keys.
 pub fn json(script: &Script, rev: &Revision, with_ops: bool) -> serde_json::Value {
     let mut v = serde_json::json!({
@@ -114,6 +129,8 @@ pub fn json(script: &Script, rev: &Revision, with_ops: bool) -> serde_json::Valu
         "head": script.is_head(&rev.id),
         "branch_point": script.children(&rev.id).len() > 1,
         "merge_point": rev.down_revisions.len() > 1,
+        "replaces": script.replaced_of(&rev.id).iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        "replaced_by": script.replaced_by(&rev.id).map(|r| r.id.as_str()),
     });
     if with_ops {
         v["upgrade"] = serde_json::to_value(&rev.upgrade).expect("operations serialize to JSON");

@@ -88,6 +88,12 @@ pub(crate) fn run_one(config: &Config, script: Script, command: Command) -> Resu
             branch_label,
             rev_id,
         } => commands::revision::merge(config, &script, &revisions, message, branch_label, rev_id),
+        Command::Squash {
+            range,
+            message,
+            rev_id,
+            prune,
+        } => commands::squash::run(config, &script, range, message, rev_id, prune),
         Command::Upgrade(args) => {
             commands::migrate::run(config, script, args.migrate, Direction::Up, args.seed)
         }

@@ -12,6 +12,7 @@ mod operation_entry;
 mod replay;
 mod reverse;
 mod schema;
+mod squash;
 mod table_order;
 mod url;
 mod value;
@@ -30,6 +31,7 @@ pub use schema::{
     Check, Column, ColumnDefault, EnumType, FkAction, ForeignKey, Index, PrimaryKey, Schema, Table,
     Unique,
 };
+pub use squash::{canonical, squash_operations};
 pub use table_order::TableOrder;
 pub use url::{redact_url, url_problem};
 pub use value::Value;

@@ -83,13 +83,10 @@ pub fn schema_at(script: &Script, heads: &[String]) -> Result<Schema, MigrateErr
 
 /// [`schema_at`], kept as a [`Replay`] for a caller that replays on.
 fn replay_to(script: &Script, heads: &[String]) -> Result<Replay, MigrateError> {
-    let needed = script.applied_ids(heads, true)?;
+    // Through the graph the database follows: a squashed revision, or the
+    // revisions it replaces for a database inside its range.
     let mut schema = Replay::default();
-    for rev in script
-        .topological()
-        .into_iter()
-        .filter(|r| needed.contains(r.id.as_str()))
-    {
+    for rev in script.applied_in_order(heads)? {
         for (i, op) in rev.upgrade.iter().enumerate() {
             replay(&mut schema, rev, Direction::Up, i, op)?;
         }
@@ -365,11 +362,18 @@ pub fn build_plan(
                 rev.path.display()
             ));
         }
+        // The revision the version row moves from (up) or to (down): the
+        // file's parent, or the end of a squashed range it follows.
+        let parents = match step.version.as_slice() {
+            [VersionChange::Update { from, .. }] if step.direction == Direction::Up => from.clone(),
+            [VersionChange::Update { to, .. }] if step.direction == Direction::Down => to.clone(),
+            _ => rev.down_revisions.join(", "),
+        };
         let label = match step.direction {
             Direction::Up if rev.down_revisions.is_empty() => format!(" -> {}", rev.id),
-            Direction::Up => format!("{} -> {}", rev.down_revisions.join(", "), rev.id),
+            Direction::Up => format!("{parents} -> {}", rev.id),
             Direction::Down if rev.down_revisions.is_empty() => format!("{} -> ", rev.id),
-            Direction::Down => format!("{} -> {}", rev.id, rev.down_revisions.join(", ")),
+            Direction::Down => format!("{} -> {parents}", rev.id),
         };
         steps.push(SqlStep {
             revision: rev.id.clone(),

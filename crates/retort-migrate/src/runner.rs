@@ -120,6 +120,10 @@ pub struct RevisionStatus {
     pub changed: bool,
     /// Recorded by `baseline`: marked applied, never run here.
     pub baseline: bool,
+    /// The squashed revision that replaces this one (`replaces`), if any.
+    pub replaced_by: Option<String>,
+    /// The revisions this squashed revision replaces (empty for others).
+    pub replaces: Vec<String>,
 }
 
 /// Runs the revisions of one script directory against databases.
@@ -380,10 +384,17 @@ impl Migrator {
         db: impl Into<Database<'a>>,
     ) -> Result<Vec<RevisionStatus>, MigrateError> {
         let (heads, log) = self.read_state(db.into(), true).await?;
-        let applied = applied_set(&self.script, &heads)?;
-        Ok(self
+        // A squashed revision counts as run once all it replaces ran, and
+        // the replaced ones once it ran; both are listed.
+        let applied: HashSet<String> = self
             .script
-            .topological()
+            .applied_with_replaced(&heads)?
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        let mut order = self.script.history_with_replaced();
+        order.reverse();
+        Ok(order
             .into_iter()
             .map(|rev| {
                 let ran = applied.contains(&rev.id);
@@ -398,6 +409,13 @@ impl Migrator {
                         .and_then(|e| e.checksum.as_deref())
                         .is_some_and(|c| c != rev.checksum()),
                     baseline: last_up.is_some_and(|e| e.status == crate::BASELINE),
+                    replaced_by: self.script.replaced_by(&rev.id).map(|r| r.id.clone()),
+                    replaces: self
+                        .script
+                        .replaced_of(&rev.id)
+                        .iter()
+                        .map(|r| r.id.clone())
+                        .collect(),
                 }
             })
             .collect())
@@ -915,6 +933,16 @@ fn last_batch_target(
     heads: &[String],
     log: &[LogEntry],
 ) -> Result<String, MigrateError> {
+    // A database that ran the revisions a squash replaces rolls back
+    // through them, not through the squashed revision.
+    let mut ran = heads.to_vec();
+    ran.extend(
+        log.iter()
+            .filter(|e| e.direction == "up")
+            .map(|e| e.revision.clone()),
+    );
+    let view = script.for_database(&ran, None);
+    let script = &*view;
     let applied = applied_set(script, heads)?;
     let batch_of = |id: &String| last_applied(log, id).map(|e| e.batch);
     let Some(last) = applied.iter().filter_map(batch_of).max() else {

@@ -132,6 +132,18 @@ pub enum ScriptError {
     #[error("bad `file_template` `{template}`: {reason}")]
     BadFileTemplate { template: String, reason: String },
 
+    /// A `replaces` list the graph cannot use.
+    #[error("{}: `replaces` of `{revision}` {reason}", path.display())]
+    BadReplaces {
+        path: PathBuf,
+        revision: String,
+        reason: String,
+    },
+
+    /// `retort squash` refused the range (the reason says why and what to do).
+    #[error("cannot squash `{range}`: {reason}")]
+    Squash { range: String, reason: String },
+
     #[error(transparent)]
     Target(#[from] TargetError),
 }
@@ -212,6 +224,15 @@ pub enum TargetError {
 
     #[error("cannot keep the version table consistent at `{revision}`: {reason}")]
     Bookkeeping { revision: String, reason: String },
+
+    #[error(
+        "`{spec}` is inside the range that `{squashed}` replaces, and the database is at `{squashed}` itself\nhint: a database that ran the squashed revision cannot stop inside its range; go to `{before}` (before the range) or past `{squashed}`"
+    )]
+    InsideSquash {
+        spec: String,
+        squashed: String,
+        before: String,
+    },
 }
 
 fn list(items: &[String]) -> String {

@@ -164,6 +164,7 @@ fn write_new(
         create_date: Some(create_date),
         branch_labels: new.branch_labels,
         depends_on,
+        replaces: Vec::new(),
         upgrade: new.upgrade,
         downgrade: new.downgrade,
         path: path.clone(),
@@ -200,7 +201,7 @@ fn write_new_file(path: &Path, text: &str) -> Result<(), ScriptError> {
     Ok(())
 }
 
-fn random_id(script: &Script) -> Result<String, ScriptError> {
+pub(crate) fn random_id(script: &Script) -> Result<String, ScriptError> {
     loop {
         let mut bytes = [0u8; 6];
         getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(e.to_string()))?;

@@ -3,7 +3,9 @@
 //! and labels, Alembic's target grammar, and upgrade/downgrade plans with
 //! Alembic's version-table bookkeeping; new revision files, blank or from a
 //! [`Scaffold`]; and the seed files in
-//! `<script_location>/seeds/` ([`load_seeds`], [`SeedFile`]).
+//! `<script_location>/seeds/` ([`load_seeds`], [`SeedFile`]); squashed
+//! revisions (`replaces`) in the graph, and writing and pruning them
+//! ([`squash`], [`prune`]).
 //!
 //! Loading a revision also checks each operation for what some backend
 //! would refuse only at run time (a decimal's scale over its precision, a
@@ -16,11 +18,13 @@
 mod error;
 mod generate;
 mod plan;
+mod replaces;
 mod revision;
 mod safety;
 mod scaffold;
 mod script;
 mod seed;
+mod squash;
 mod target;
 mod validate;
 mod write;
@@ -38,5 +42,6 @@ pub use script::Script;
 pub use seed::{
     SeedCell, SeedFile, SeedRow, SeedTable, SeedValue, load_seeds, parse_seed, parse_seed_file,
 };
+pub use squash::{Pruned, SquashRequest, Squashed, check_prune, prune, squash};
 pub use validate::default_problem_for;
 pub use write::render_revision;

@@ -50,7 +50,16 @@ impl Plan {
 impl Script {
     /// The steps that bring a database whose version table holds `current`
     /// to `target` (Alembic's `upgrade`).
+    ///
+    /// A squash runs through its squashed revision unless the database is
+    /// inside its range or `target` names one of the revisions it replaces:
+    /// then through the originals (see [`Script::for_database`]).
     pub fn upgrade_plan(&self, current: &[String], target: &str) -> Result<Plan, TargetError> {
+        let view = self.for_database(current, Some(target));
+        if !std::ptr::eq(&*view, self) {
+            return view.upgrade_plan(current, target);
+        }
+        self.check_heads_in_view(current, target)?;
         let cur = self.current_indices(current)?;
         let targets = self.upgrade_targets(&cur, target)?;
         let required: HashSet<usize> = self.ancestors(&targets, true).into_iter().collect();
@@ -64,6 +73,11 @@ impl Script {
     /// The steps that bring a database whose version table holds `current`
     /// down to `target` (Alembic's `downgrade`).
     pub fn downgrade_plan(&self, current: &[String], target: &str) -> Result<Plan, TargetError> {
+        let view = self.for_database(current, Some(target));
+        if !std::ptr::eq(&*view, self) {
+            return view.downgrade_plan(current, target);
+        }
+        self.check_heads_in_view(current, target)?;
         let cur = self.current_indices(current)?;
         let (branch, to) = self.downgrade_target(&cur, target)?;
         let mut roots = match to {
@@ -141,7 +155,7 @@ impl Script {
         }
     }
 
-    fn current_indices(&self, current: &[String]) -> Result<Vec<usize>, TargetError> {
+    pub(crate) fn current_indices(&self, current: &[String]) -> Result<Vec<usize>, TargetError> {
         let mut out = Vec::new();
         for c in current {
             let i = self

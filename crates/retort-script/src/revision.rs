@@ -25,6 +25,10 @@ pub struct Revision {
     pub branch_labels: Vec<String>,
     /// Revision ids or branch labels that must be applied first (not parents).
     pub depends_on: Vec<String>,
+    /// The revisions this one stands for (a squash, Django's `replaces`), in
+    /// upgrade order; empty for an ordinary revision. See [`crate::Script`]
+    /// for how the graph uses them.
+    pub replaces: Vec<String>,
     pub upgrade: Vec<Operation>,
     pub downgrade: Vec<Operation>,
     pub path: PathBuf,
@@ -51,6 +55,7 @@ impl PartialEq for Revision {
             && self.create_date == o.create_date
             && self.branch_labels == o.branch_labels
             && self.depends_on == o.depends_on
+            && self.replaces == o.replaces
             && self.upgrade == o.upgrade
             && self.downgrade == o.downgrade
             && self.safety == o.safety
@@ -153,13 +158,19 @@ impl Revision {
                 format!("invalid revision id `{}`: {reason}", raw.revision.get_ref()),
             ));
         }
-        for r in raw.down_revision.0.iter().chain(&raw.depends_on.0) {
+        for r in raw
+            .down_revision
+            .0
+            .iter()
+            .chain(&raw.depends_on.0)
+            .chain(&raw.replaces.0)
+        {
             if r.is_empty() {
                 return Err(parse_error(
                     src,
                     path,
                     Some(raw.revision.span()),
-                    "empty revision id in `down_revision` or `depends_on`".to_owned(),
+                    "empty revision id in `down_revision`, `depends_on` or `replaces`".to_owned(),
                 ));
             }
         }
@@ -271,6 +282,7 @@ impl Revision {
             create_date,
             branch_labels: raw.branch_labels.0,
             depends_on: raw.depends_on.0,
+            replaces: raw.replaces.0,
             upgrade,
             downgrade,
             path: path.to_owned(),
@@ -302,6 +314,8 @@ struct RawRevision {
     statement_timeout: Option<toml::Spanned<String>>,
     #[serde(default)]
     retries: Option<toml::Spanned<i64>>,
+    #[serde(default)]
+    replaces: OneOrMany,
     #[serde(default)]
     upgrade: Vec<OperationEntry>,
     #[serde(default)]

@@ -1,6 +1,9 @@
 use crate::TargetError;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::replaces::Squash;
 
 use crate::{Revision, ScriptError};
 
@@ -12,12 +15,24 @@ use crate::{Revision, ScriptError};
 #[derive(Debug, Clone)]
 pub struct Script {
     location: PathBuf,
-    /// In file-name order, which is also the tie-break order of every listing.
-    pub(crate) revs: Vec<Revision>,
+    /// In file-name order, which is also the tie-break order of every
+    /// listing. Every file, the replaced revisions of a squash included.
+    pub(crate) revs: Arc<Vec<Revision>>,
     pub(crate) index: HashMap<String, usize>,
     pub(crate) nodes: Vec<Node>,
     /// Label -> the revision that declares it.
     pub(crate) labels: HashMap<String, usize>,
+    /// The squashed revisions (`replaces`) and what they replace.
+    pub(crate) squashes: Arc<Vec<Squash>>,
+    /// The squashes this view runs through their originals (indices into
+    /// `squashes`); empty for the script as loaded, where every squash runs
+    /// through its squashed revision.
+    pub(crate) unfolded: Vec<usize>,
+    /// The revisions outside this view's graph: the replaced revisions of a
+    /// folded squash, the squashed revision of an unfolded one.
+    pub(crate) hidden: Vec<bool>,
+    /// A hidden revision -> the one that stands for it in this view.
+    pub(crate) remap: HashMap<usize, usize>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -125,8 +140,47 @@ impl Script {
             }
             index.insert(r.id.clone(), i);
         }
+        let squashes = crate::replaces::squashes(&revs, &index)?;
+        let script = Script::view(
+            location,
+            Arc::new(revs),
+            index,
+            Arc::new(squashes),
+            Vec::new(),
+        )?;
+        script.check_views()?;
+        Ok(script)
+    }
+
+    /// The graph over `revs` with the squashes of `unfolded` (indices into
+    /// `squashes`) run through their originals and every other squash
+    /// through its squashed revision; the revisions left out of the graph
+    /// keep their index, with no edges.
+    pub(crate) fn view(
+        location: PathBuf,
+        revs: Arc<Vec<Revision>>,
+        index: HashMap<String, usize>,
+        squashes: Arc<Vec<Squash>>,
+        unfolded: Vec<usize>,
+    ) -> Result<Script, ScriptError> {
+        let mut hidden = vec![false; revs.len()];
+        let mut remap: HashMap<usize, usize> = HashMap::new();
+        for (g, sq) in squashes.iter().enumerate() {
+            if unfolded.contains(&g) {
+                hidden[sq.squashed] = true;
+                remap.insert(
+                    sq.squashed,
+                    *sq.replaced.last().expect("a squash replaces some"),
+                );
+            } else {
+                for &r in &sq.replaced {
+                    hidden[r] = true;
+                    remap.insert(r, sq.squashed);
+                }
+            }
+        }
         let mut labels: HashMap<String, usize> = HashMap::new();
-        for (i, r) in revs.iter().enumerate() {
+        for (i, r) in revs.iter().enumerate().filter(|(i, _)| !hidden[*i]) {
             for l in &r.branch_labels {
                 if let Some(&j) = index.get(l) {
                     return Err(ScriptError::LabelIsRevisionId {
@@ -146,7 +200,7 @@ impl Script {
             }
         }
         let mut nodes = vec![Node::default(); revs.len()];
-        for (i, r) in revs.iter().enumerate() {
+        for (i, r) in revs.iter().enumerate().filter(|(i, _)| !hidden[*i]) {
             for d in &r.down_revisions {
                 let Some(&j) = index.get(d) else {
                     return Err(ScriptError::UnknownDownRevision {
@@ -155,6 +209,7 @@ impl Script {
                         missing: d.clone(),
                     });
                 };
+                let j = remap.get(&j).copied().unwrap_or(j);
                 if !nodes[i].down.contains(&j) {
                     nodes[i].down.push(j);
                 }
@@ -167,6 +222,7 @@ impl Script {
                         missing: d.clone(),
                     });
                 };
+                let j = remap.get(&j).copied().unwrap_or(j);
                 if !nodes[i].deps.contains(&j) {
                     nodes[i].deps.push(j);
                 }
@@ -189,6 +245,10 @@ impl Script {
             index,
             nodes,
             labels,
+            squashes,
+            unfolded,
+            hidden,
+            remap,
         };
         script.check_cycles()?;
         script.normalize_deps();
@@ -371,20 +431,25 @@ impl Script {
         out
     }
 
+    /// The revisions of this view's graph.
+    pub(crate) fn visible(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.nodes.len()).filter(|&i| !self.hidden[i])
+    }
+
     pub(crate) fn head_indices(&self) -> Vec<usize> {
-        (0..self.nodes.len())
+        self.visible()
             .filter(|&i| self.nodes[i].next.is_empty())
             .collect()
     }
 
     pub(crate) fn real_head_indices(&self) -> Vec<usize> {
-        (0..self.nodes.len())
+        self.visible()
             .filter(|&i| self.nodes[i].all_next.is_empty())
             .collect()
     }
 
     pub(crate) fn base_indices(&self) -> Vec<usize> {
-        (0..self.nodes.len())
+        self.visible()
             .filter(|&i| self.nodes[i].down.is_empty())
             .collect()
     }
@@ -435,7 +500,7 @@ impl Script {
 
     /// Revisions that are the `down_revision` of more than one revision.
     pub fn branch_points(&self) -> Vec<&str> {
-        (0..self.nodes.len())
+        self.visible()
             .filter(|&i| self.nodes[i].next.len() > 1)
             .map(|i| self.revs[i].id.as_str())
             .collect()
@@ -443,13 +508,12 @@ impl Script {
 
     /// Revisions with more than one `down_revision`.
     pub fn merge_points(&self) -> Vec<&str> {
-        (0..self.nodes.len())
+        self.visible()
             .filter(|&i| self.nodes[i].down.len() > 1)
             .map(|i| self.revs[i].id.as_str())
             .collect()
     }
 
-    /// The revisions whose `down_revision` is `id`.
     /// The revisions a database whose version table holds `heads` has
     /// applied: the heads and their ancestors, and with `with_deps` what they
     /// `depends_on` too (as the upgrade and downgrade plans count them).
@@ -458,16 +522,9 @@ impl Script {
         heads: &[String],
         with_deps: bool,
     ) -> Result<HashSet<&str>, TargetError> {
-        let mut idx = Vec::with_capacity(heads.len());
-        for h in heads {
-            idx.push(
-                self.rev_index(h)
-                    .ok_or_else(|| TargetError::UnknownCurrent {
-                        revision: h.clone(),
-                    })?,
-            );
-        }
-        Ok(self
+        let view = self.for_database(heads, None);
+        let idx = view.stand_ins(view.current_indices(heads)?);
+        Ok(view
             .ancestors(&idx, with_deps)
             .into_iter()
             .map(|i| self.revs[i].id.as_str())
@@ -478,9 +535,10 @@ impl Script {
     /// listings that ask of every revision.
     pub fn is_head(&self, id: &str) -> bool {
         self.rev_index(id)
-            .is_some_and(|i| self.nodes[i].next.is_empty())
+            .is_some_and(|i| !self.hidden[i] && self.nodes[i].next.is_empty())
     }
 
+    /// The revisions whose `down_revision` is `id` (in this graph).
     pub fn children(&self, id: &str) -> Vec<&str> {
         self.rev_index(id)
             .map(|i| {
@@ -509,7 +567,7 @@ impl Script {
 
     /// Alembic's `history` order: newest first, walking down from the heads.
     pub fn history(&self) -> Vec<&Revision> {
-        let all: Vec<usize> = (0..self.revs.len()).collect();
+        let all: Vec<usize> = self.visible().collect();
         self.topo_newest_first(&all, &self.real_head_indices())
             .into_iter()
             .map(|i| &self.revs[i])

@@ -198,6 +198,13 @@ impl Script {
                 }
             }
         };
+        // In a view planned for a database inside a squashed range, the
+        // squashed revision (out of the graph) stands for the range's end.
+        let found = if self.unfolded.is_empty() {
+            found
+        } else {
+            self.remap.get(&found).copied().unwrap_or(found)
+        };
         if let (Some(b), Some(l)) = (branch, label)
             && !self.shares_lineage(found, b)
         {

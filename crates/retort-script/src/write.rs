@@ -34,6 +34,9 @@ pub fn render_revision(rev: &Revision) -> String {
     if !rev.depends_on.is_empty() {
         line(&mut out, "depends_on", &string_list(&rev.depends_on));
     }
+    if !rev.replaces.is_empty() {
+        line(&mut out, "replaces", &string_list(&rev.replaces));
+    }
     for (section, ops) in [("upgrade", &rev.upgrade), ("downgrade", &rev.downgrade)] {
         for op in ops {
             out.push('\n');

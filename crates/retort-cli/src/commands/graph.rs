@@ -111,7 +111,8 @@ fn select_range<'a>(
     range: Option<&str>,
 ) -> Result<Vec<&'a Revision>, CliError> {
     let Some(range) = range else {
-        return Ok(script.history());
+        // A squash's replaced revisions are listed below it, marked.
+        return Ok(script.history_with_replaced());
     };
     let Some((start, end)) = range.split_once(':') else {
         return Err(

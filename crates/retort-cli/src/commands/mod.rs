@@ -13,3 +13,4 @@ pub mod migrate;
 pub mod online;
 pub mod revision;
 pub mod seed;
+pub mod squash;

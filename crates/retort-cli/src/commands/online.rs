@@ -69,7 +69,7 @@ pub fn migrator(config: &Config, script: Script, run: &RunArgs) -> Migrator {
 }
 
 /// A migrator for commands that only read (current, status, history -i).
-fn reader(config: &Config, script: Script) -> Migrator {
+pub(crate) fn reader(config: &Config, script: Script) -> Migrator {
     migrator(
         config,
         script,
@@ -425,7 +425,7 @@ pub fn status_json(config: &Config, script: Script) -> Result<serde_json::Value,
             serde_json::json!({
                 "revision": r.revision, "message": r.message, "ran": r.ran,
                 "batch": r.batch, "applied_at": r.applied_at, "changed": r.changed,
-                "baseline": r.baseline,
+                "baseline": r.baseline, "replaces": r.replaces, "replaced_by": r.replaced_by,
             })
         })
         .collect())
@@ -459,7 +459,17 @@ pub fn status(config: &Config, script: Script, format: OutputFormat) -> Result<(
                         r.revision.clone(),
                         r.batch.map(|b| b.to_string()).unwrap_or_default(),
                         r.applied_at.clone().unwrap_or_default(),
-                        r.message.lines().next().unwrap_or("").to_owned(),
+                        {
+                            let msg = r.message.lines().next().unwrap_or("");
+                            match (&r.replaced_by, r.replaces.as_slice()) {
+                                (Some(by), _) => format!("{msg} (replaced by {by})"),
+                                (None, [first, .., last]) => format!(
+                                    "{msg} (squashes {} revisions: {first}..{last})",
+                                    r.replaces.len()
+                                ),
+                                _ => msg.to_owned(),
+                            }
+                        },
                     ]
                 })
                 .collect();
