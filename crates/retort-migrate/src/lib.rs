@@ -10,6 +10,7 @@
 //! [`Migrator::seed`] load seed files into the tables the revisions built.
 
 mod baseline;
+mod budget;
 mod connection;
 mod error;
 mod lock;
@@ -20,6 +21,9 @@ mod seed;
 mod state;
 
 pub use baseline::{BASELINE, REPLACED};
+pub use budget::{
+    DEFAULT_LOCK_SLOTS, EXECUTE_LOCKS, LockBudget, LockEstimate, OverBudget, usable_share,
+};
 pub use connection::Database;
 pub use error::{LongIdentifier, MigrateError, SeedProblem, StepFailure};
 pub use plan::{PlanOptions, SqlPlan, SqlStep, build_plan, schema_at, stamp_plan};

@@ -5,6 +5,7 @@ use retort_sql::{
 };
 
 use crate::MigrateError;
+use crate::budget::LockEstimate;
 use crate::error::LongIdentifier;
 
 /// Settings that shape a plan.
@@ -40,6 +41,10 @@ pub struct SqlStep {
     pub version: Vec<Sql>,
     /// SQLite rebuilds a table: foreign keys go off around the transaction.
     pub rebuilds_table: bool,
+    /// The PostgreSQL lock-table entries the revision's transaction takes
+    /// (an estimate that errs high: [`LockEstimate`]); counted for every
+    /// dialect, checked against the server's budget on PostgreSQL.
+    pub locks: usize,
 }
 
 impl SqlStep {
@@ -274,6 +279,7 @@ pub fn build_plan(
         let direction = step.direction;
         let mut statements = Vec::new();
         let mut rebuilds_table = false;
+        let mut locks = LockEstimate::new();
         for (i, op) in ops.iter().enumerate() {
             if let Operation::Irreversible { reason } = op {
                 return Err(MigrateError::Irreversible {
@@ -297,6 +303,7 @@ pub fn build_plan(
                 })?;
             rebuilds_table |= rendered.rebuilds_table;
             statements.extend(rendered.statements);
+            locks.add(op, schema.schema(), next.schema());
             replay(&mut schema, rev, direction, i, op)?;
         }
         let label = match step.direction {
@@ -313,6 +320,7 @@ pub fn build_plan(
             statements,
             version: version_sql(options, &step.version),
             rebuilds_table,
+            locks: locks.count(),
         });
     }
     let setup = match plan.direction {
@@ -394,6 +402,7 @@ pub fn stamp_plan(
             statements: Vec::new(),
             version,
             rebuilds_table: false,
+            locks: LockEstimate::new().count(),
         }],
         heads_before: current.to_vec(),
         heads_after: revisions.to_vec(),

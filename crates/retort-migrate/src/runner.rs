@@ -22,6 +22,7 @@ use crate::{
     stamp_plan,
 };
 
+mod budget;
 mod mysql;
 mod transactional;
 
@@ -236,7 +237,11 @@ impl Migrator {
         let state = State::new(dialect, &self.settings.version_table);
         let log = state.log(&mut conn).await?;
         let heads = state.heads(&mut conn).await?;
-        self.checked_plan(dialect, &action, &heads, &log)
+        let sql = self.checked_plan(dialect, &action, &heads, &log)?;
+        if dialect == Dialect::Postgres {
+            budget::check(&mut conn, &sql).await?;
+        }
+        Ok(sql)
     }
 
     /// Undoes the last batch, or the last `steps` revisions.
@@ -453,6 +458,9 @@ impl Migrator {
         let fresh = matches!(action, Action::Fresh);
         // Under the lock, the heads decide, so a second run finds nothing to do.
         let sql = self.checked_plan(dialect, action, &heads, &log)?;
+        if dialect == Dialect::Postgres {
+            budget::check(conn, &sql).await?;
+        }
         if fresh {
             if dialect == Dialect::Sqlite {
                 self.foreign_keys_off(conn, fk_off).await?;

@@ -62,6 +62,11 @@ impl SqlPlan {
                 step.label,
                 step.message.replace('\n', " ")
             );
+            if dialect == Dialect::Postgres
+                && let Some(warning) = crate::budget::script_warning(step.locks)
+            {
+                let _ = writeln!(out, "{warning}\n");
+            }
             for s in step.all_statements() {
                 stmt(&mut out, s.as_str());
             }
