@@ -32,6 +32,9 @@ pub struct Config {
     pub main: Option<Box<Config>>,
     /// `[lint]`: a finding code to `off`, `info`, `warning` or `error`.
     pub lint: BTreeMap<String, String>,
+    /// `[autogenerate] max_tables_per_revision`: a bigger change is written
+    /// as several chained revisions.
+    pub max_tables_per_revision: usize,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -61,6 +64,14 @@ struct RawFile {
     apps: IndexMap<String, RawApp>,
     #[serde(default)]
     lint: BTreeMap<String, String>,
+    #[serde(default)]
+    autogenerate: RawAutogenerate,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawAutogenerate {
+    max_tables_per_revision: Option<usize>,
 }
 
 #[derive(Deserialize, Default)]
@@ -180,6 +191,24 @@ impl Config {
                 },
             );
         }
+        let max_tables_per_revision = raw
+            .autogenerate
+            .max_tables_per_revision
+            .unwrap_or(retort_autogen::DEFAULT_MAX_TABLES_PER_REVISION);
+        if max_tables_per_revision == 0 {
+            let line = text
+                .lines()
+                .position(|l| l.trim_start().starts_with("max_tables_per_revision"))
+                .map_or(0, |i| i + 1);
+            return Err(CliError::user(format!(
+                "{}:{line}: `max_tables_per_revision` under `[autogenerate]` is 0",
+                path.display()
+            ))
+            .hint(format!(
+                "give at least 1, or leave it out for the default ({})",
+                retort_autogen::DEFAULT_MAX_TABLES_PER_REVISION
+            )));
+        }
         Ok(Config {
             script_location,
             url,
@@ -198,6 +227,7 @@ impl Config {
             app: None,
             main: None,
             lint: raw.lint,
+            max_tables_per_revision,
         })
     }
 

@@ -6,7 +6,10 @@
 //! recording each step in a log table beside `alembic_version`, and checking
 //! that applied revisions have not changed since; [`Migrator::plan_upgrade`]
 //! and [`Migrator::plan_downgrade`] return the plan such a run would make
-//! without running it (`--plan`). [`seed_plan`] and
+//! without running it (`--plan`). On PostgreSQL both first check each
+//! revision's lock estimate ([`SqlStep::locks`], [`LockEstimate`]) against
+//! the server's lock table ([`LockBudget`]) and refuse, before anything
+//! runs, a revision that cannot fit. [`seed_plan`] and
 //! [`Migrator::seed`] load seed files into the tables the revisions built.
 
 mod baseline;

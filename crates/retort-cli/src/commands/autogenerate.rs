@@ -7,7 +7,7 @@ use std::path::Path;
 
 use retort_autogen::{
     Against, AutogenError, Chain, Comparison, Project, Sources, autogenerate, compare,
-    plan_baseline, read_sources,
+    plan_baseline, read_sources, split, write_parts,
 };
 use retort_core::Dialect;
 use retort_diff::Diff;
@@ -202,6 +202,15 @@ pub fn revision(config: &Config, script: Script, args: RevisionArgs) -> Result<(
     }
     eprintln!("Detected {} change(s):", diff.changes.len());
     print_changes(&diff);
+    let parts = split(&sources.chain, &diff, config.max_tables_per_revision)
+        .map_err(autogen_error)?;
+    if parts.len() > 1 {
+        eprintln!(
+            "Writing {} revisions of at most {} new tables each (`max_tables_per_revision`), so that each fits PostgreSQL's lock table",
+            parts.len(),
+            config.max_tables_per_revision
+        );
+    }
     let new = NewRevision {
         header_comments: destructive_header(&diff),
         message: args.message.unwrap_or_default(),
@@ -210,15 +219,16 @@ pub fn revision(config: &Config, script: Script, args: RevisionArgs) -> Result<(
         branch_labels: args.branch_label,
         depends_on: args.depends_on,
         rev_id: args.rev_id,
-        upgrade: diff.upgrade,
-        downgrade: diff.downgrade,
         file_template: Some(config.file_template.clone()),
         ..NewRevision::default()
     };
-    let rev = generate_revision(script, new).map_err(crate::script_error)?;
-    super::revision::announce(&rev)?;
-    // What `retort lint` would say of it, before anyone runs it.
-    super::lint::report_new_revision(config, &sources.chain, &rev, sources.dialect)
+    let revs = write_parts(script, new, &parts).map_err(autogen_error)?;
+    for (rev, part) in revs.iter().zip(&parts) {
+        super::revision::announce(rev)?;
+        // What `retort lint` would say of it, before anyone runs it.
+        super::lint::report_new_revision(config, &part.before, rev, sources.dialect)?;
+    }
+    Ok(())
 }
 
 fn source(offline: bool) -> &'static str {
