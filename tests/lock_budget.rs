@@ -187,7 +187,10 @@ async fn revision_over_the_lock_budget_is_refused_before_running_postgres() {
         err.contains("hint: raise `max_locks_per_transaction` to "),
         "{err}"
     );
-    assert!(err.contains("in postgresql.conf and restart the server"), "{err}");
+    assert!(
+        err.contains("in postgresql.conf and restart the server"),
+        "{err}"
+    );
     assert!(err.contains("split the revision"), "{err}");
     assert!(
         err.contains("`transaction_per_migration` does not help"),
@@ -283,7 +286,9 @@ async fn split_round_trip(dialect: Dialect, max: usize) {
     let err = ok_err(dir, &["revision", "--autogenerate", "-m", "create schema"]);
     let parts = 6usize.div_ceil(max);
     assert!(
-        err.contains(&format!("Writing {parts} revisions of at most {max} new tables each")),
+        err.contains(&format!(
+            "Writing {parts} revisions of at most {max} new tables each"
+        )),
         "{err}"
     );
     let files = revision_files(dir);
@@ -339,6 +344,9 @@ fn max_tables_per_revision_of_zero_is_refused() {
     .unwrap();
     let err = fails(dir, &["revision", "--autogenerate", "--offline"], 2);
     assert!(err.contains("alembic.toml:"), "{err}");
-    assert!(err.contains("`max_tables_per_revision` under `[autogenerate]` is 0"), "{err}");
+    assert!(
+        err.contains("`max_tables_per_revision` under `[autogenerate]` is 0"),
+        "{err}"
+    );
     assert!(err.contains("hint: give at least 1"), "{err}");
 }

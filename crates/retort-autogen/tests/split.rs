@@ -70,7 +70,10 @@ fn replay_parts(from: &Schema, parts: &[Part]) -> Schema {
         }
         assert_eq!(r.schema().tables.len(), p.before.tables.len());
     }
-    assert_eq!(r.schema().tables.keys().collect::<Vec<_>>(), from.tables.keys().collect::<Vec<_>>());
+    assert_eq!(
+        r.schema().tables.keys().collect::<Vec<_>>(),
+        from.tables.keys().collect::<Vec<_>>()
+    );
     top
 }
 
@@ -79,7 +82,11 @@ fn a_chain_of_tables_is_cut_parents_first() {
     let tables: Vec<Table> = (0..25)
         .map(|i| {
             let parent = format!("t{:02}", i.max(1) - 1);
-            let parents: Vec<&str> = if i == 0 { vec![] } else { vec![parent.as_str()] };
+            let parents: Vec<&str> = if i == 0 {
+                vec![]
+            } else {
+                vec![parent.as_str()]
+            };
             table(&format!("t{i:02}"), &parents)
         })
         .collect();
@@ -94,7 +101,12 @@ fn a_chain_of_tables_is_cut_parents_first() {
     let at = created_in(&parts);
     for t in to.tables.values() {
         for fk in &t.foreign_keys {
-            assert!(at[&fk.ref_table] <= at[&t.name], "{} -> {}", t.name, fk.ref_table);
+            assert!(
+                at[&fk.ref_table] <= at[&t.name],
+                "{} -> {}",
+                t.name,
+                fk.ref_table
+            );
         }
     }
     let top = replay_parts(&from, &parts);
@@ -193,7 +205,12 @@ fn changes_to_existing_tables_stay_in_the_first_part() {
         parts.iter().map(|p| p.tables).collect::<Vec<_>>(),
         [1, 3, 1]
     );
-    assert!(parts[0].upgrade.iter().any(|op| matches!(op, Operation::AddColumn { table, .. } if table == "old1")));
+    assert!(
+        parts[0]
+            .upgrade
+            .iter()
+            .any(|op| matches!(op, Operation::AddColumn { table, .. } if table == "old1"))
+    );
     let key_part = parts
         .iter()
         .position(|p| {

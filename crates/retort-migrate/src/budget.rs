@@ -240,7 +240,10 @@ impl LockEstimate {
             e.take(Object::Table(t.into()), RowExclusive);
             e.take(Object::Index(t.into(), "pkey".into()), RowExclusive);
         }
-        e.take(Object::Sequence("log table".into(), "id".into()), RowExclusive);
+        e.take(
+            Object::Sequence("log table".into(), "id".into()),
+            RowExclusive,
+        );
         e
     }
 
@@ -467,7 +470,11 @@ impl LockEstimate {
                 let (Some(a), Some(b)) = (after.table(table), before.table(table)) else {
                     return;
                 };
-                for fk in a.foreign_keys.iter().filter(|f| !b.foreign_keys.contains(f)) {
+                for fk in a
+                    .foreign_keys
+                    .iter()
+                    .filter(|f| !b.foreign_keys.contains(f))
+                {
                     self.constraint(table, &fk.name, AccessShare);
                 }
             }
@@ -678,8 +685,14 @@ impl LockEstimate {
         self.take(Object::ArrayType(name.to_owned()), AccessExclusive);
         self.take(Object::Other(name.to_owned(), "new heap"), AccessExclusive);
         self.take(Object::Other(name.to_owned(), "new row type"), AccessShare);
-        self.take(Object::Other(name.to_owned(), "new row type"), AccessExclusive);
-        self.take(Object::Other(name.to_owned(), "new array type"), AccessExclusive);
+        self.take(
+            Object::Other(name.to_owned(), "new row type"),
+            AccessExclusive,
+        );
+        self.take(
+            Object::Other(name.to_owned(), "new array type"),
+            AccessExclusive,
+        );
         self.all_indexes(t, AccessExclusive);
         let n = t.indexes.len() + t.uniques.len() + usize::from(t.primary_key.is_some());
         // The rebuilt indexes are new relations.

@@ -96,7 +96,10 @@ fn revision(id: &str, parent: Option<&str>, body: &str) -> String {
 async fn measure(db: &TestDb, ops: &str) -> (usize, usize) {
     let files = [
         ("a_setup.toml".to_owned(), revision("setup", None, SETUP)),
-        ("b_case.toml".to_owned(), revision("case", Some("setup"), ops)),
+        (
+            "b_case.toml".to_owned(),
+            revision("case", Some("setup"), ops),
+        ),
     ];
     let files: Vec<(&str, &str)> = files
         .iter()
@@ -106,7 +109,10 @@ async fn measure(db: &TestDb, ops: &str) -> (usize, usize) {
     db.execute("DROP SCHEMA public CASCADE").await.unwrap();
     db.execute("CREATE SCHEMA public").await.unwrap();
     migrator.upgrade(db.url.as_str(), "setup").await.unwrap();
-    let plan = migrator.plan_upgrade(db.url.as_str(), "case").await.unwrap();
+    let plan = migrator
+        .plan_upgrade(db.url.as_str(), "case")
+        .await
+        .unwrap();
     let [step] = plan.steps.as_slice() else {
         panic!("one step expected: {plan:?}");
     };

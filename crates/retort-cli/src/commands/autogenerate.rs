@@ -202,8 +202,8 @@ pub fn revision(config: &Config, script: Script, args: RevisionArgs) -> Result<(
     }
     eprintln!("Detected {} change(s):", diff.changes.len());
     print_changes(&diff);
-    let parts = split(&sources.chain, &diff, config.max_tables_per_revision)
-        .map_err(autogen_error)?;
+    let parts =
+        split(&sources.chain, &diff, config.max_tables_per_revision).map_err(autogen_error)?;
     if parts.len() > 1 {
         eprintln!(
             "Writing {} revisions of at most {} new tables each (`max_tables_per_revision`), so that each fits PostgreSQL's lock table",
