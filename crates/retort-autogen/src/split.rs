@@ -96,19 +96,17 @@ pub fn split(from: &Schema, diff: &Diff, max_tables: usize) -> Result<Vec<Part>,
     }
     let mut parts = Vec::with_capacity(ops.len());
     let mut replay = Replay::new(from.clone());
-    let fail = |what: String| AutogenError::Split(what);
     for (i, part_ops) in ops.into_iter().enumerate() {
         let before = replay.schema().clone();
         let mut undo: Vec<Vec<Operation>> = Vec::with_capacity(part_ops.len());
         let mut tables = 0;
         for op in &part_ops {
-            undo.push(
-                reverse(op, replay.schema())
-                    .map_err(|e| fail(format!("part {}: `{}`: {e}", i + 1, op.kind())))?,
-            );
-            replay
-                .apply(op)
-                .map_err(|e| fail(format!("part {}: `{}`: {e}", i + 1, op.kind())))?;
+            undo.push(reverse(op, replay.schema()).map_err(|e| {
+                AutogenError::Split(format!("part {}: `{}`: {e}", i + 1, op.kind()))
+            })?);
+            replay.apply(op).map_err(|e| {
+                AutogenError::Split(format!("part {}: `{}`: {e}", i + 1, op.kind()))
+            })?;
             tables += usize::from(matches!(op, Operation::CreateTable { .. }));
         }
         // Dropping a table the part created drops its indexes and
