@@ -80,6 +80,14 @@ fn revision_files(dir: &Path) -> Vec<String> {
     files
 }
 
+/// The tests that hold thousands of PostgreSQL locks run one at a time:
+/// each one's budget check counts the locks of the others.
+static HEAVY: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn heavy() -> std::sync::MutexGuard<'static, ()> {
+    HEAVY.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// How long a step took, printed for the record (`--nocapture`).
 fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
     let start = Instant::now();
@@ -89,7 +97,9 @@ fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
 }
 
 #[tokio::test]
+#[allow(clippy::await_holding_lock)] // held only to run alone
 async fn initial_autogenerate_of_2000_tables_applies_postgres() {
+    let _alone = heavy();
     let db = test_db!(Dialect::Postgres, "lock_split");
     let entities = tempfile::tempdir().unwrap();
     write_entities(entities.path(), 2000);
@@ -224,7 +234,9 @@ async fn revision_over_the_lock_budget_is_refused_before_running_postgres() {
 /// In one transaction for the whole run, the run's total counts: two
 /// revisions that fit alone are refused together, with the other hint.
 #[tokio::test]
+#[allow(clippy::await_holding_lock)] // held only to run alone
 async fn whole_run_transaction_over_the_budget_is_refused_postgres() {
+    let _alone = heavy();
     let db = test_db!(Dialect::Postgres, "lock_whole_run");
     let p = project();
     let dir = p.path();
