@@ -52,6 +52,9 @@ pub enum AutogenError {
     /// A bug: the planned operations do not take one schema to the other.
     #[error("internal error: the planned operations do not replay: {0}")]
     Internal(#[from] retort_diff::VerifyError),
+    /// A bug: the change could not be cut into revisions that replay.
+    #[error("internal error: the change cannot be split into revisions: {0}")]
+    Split(String),
 }
 
 impl AutogenError {
@@ -82,6 +85,7 @@ impl AutogenError {
             AutogenError::Unsupported { .. } => {
                 "give the field a type every target stores (e.g. `Json`), or compare for PostgreSQL".into()
             }
+            AutogenError::Split(_) => "raise `max_tables_per_revision` under `[autogenerate]` in alembic.toml to write one revision, and please report this with the output of `retort inspect models --format json`".into(),
             AutogenError::Internal(_) => "please report this with the output of `retort inspect models --format json`, `retort inspect revisions --format json` and `retort inspect db --format json`".into(),
             _ => return None,
         })

@@ -39,6 +39,9 @@ pub struct Config {
     /// `[autogenerate] safe = true`: autogenerate writes the PostgreSQL
     /// forms that do not block writes.
     pub autogenerate_safe: bool,
+    /// `[autogenerate] max_tables_per_revision`: a bigger change is written
+    /// as several chained revisions.
+    pub max_tables_per_revision: usize,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -86,6 +89,7 @@ struct RawSafety {
 #[serde(deny_unknown_fields)]
 struct RawAutogenerate {
     safe: Option<bool>,
+    max_tables_per_revision: Option<usize>,
 }
 
 #[derive(Deserialize, Default)]
@@ -224,6 +228,24 @@ impl Config {
                 },
             );
         }
+        let max_tables_per_revision = raw
+            .autogenerate
+            .max_tables_per_revision
+            .unwrap_or(retort_autogen::DEFAULT_MAX_TABLES_PER_REVISION);
+        if max_tables_per_revision == 0 {
+            let line = text
+                .lines()
+                .position(|l| l.trim_start().starts_with("max_tables_per_revision"))
+                .map_or(0, |i| i + 1);
+            return Err(CliError::user(format!(
+                "{}:{line}: `max_tables_per_revision` under `[autogenerate]` is 0",
+                path.display()
+            ))
+            .hint(format!(
+                "give at least 1, or leave it out for the default ({})",
+                retort_autogen::DEFAULT_MAX_TABLES_PER_REVISION
+            )));
+        }
         Ok(Config {
             script_location,
             url,
@@ -244,6 +266,7 @@ impl Config {
             lint: raw.lint,
             safety,
             autogenerate_safe: raw.autogenerate.safe.unwrap_or(false),
+            max_tables_per_revision,
         })
     }
 

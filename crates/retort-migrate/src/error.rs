@@ -139,6 +139,10 @@ pub enum MigrateError {
     ForeignKeyCheck { revision: String, detail: String },
     #[error("{0}")]
     Refused(String),
+    /// A revision (or a run in one transaction) needs more PostgreSQL locks
+    /// than the server has; checked before anything runs.
+    #[error("{0}")]
+    LockBudget(Box<crate::OverBudget>),
     #[error("{}:{line}: {message}{}", path.display(), .hint.as_deref().map(|h| format!("\nhint: {h}")).unwrap_or_default())]
     BadSeed {
         path: std::path::PathBuf,

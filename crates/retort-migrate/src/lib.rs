@@ -9,12 +9,17 @@
 //! without running it (`--plan`). Before each revision a run queries the
 //! data its operations need ([`PreChecks`]: NULLs before `SET NOT NULL`,
 //! duplicates before a unique key, ...) and refuses the revision, before
-//! any of its statements, when rows would make one fail. [`seed_plan`] and
+//! any of its statements, when rows would make one fail. On PostgreSQL a
+//! run and a plan first check each revision's lock estimate
+//! ([`SqlStep::locks`], [`LockEstimate`]) against the server's lock table
+//! ([`LockBudget`]) and refuse, before anything runs, a revision that cannot
+//! fit. [`seed_plan`] and
 //! [`Migrator::seed`] load seed files into the tables the revisions built.
 //! [`execute_operations`] runs operations with no revision and no version
 //! table (the development start-up).
 
 mod baseline;
+mod budget;
 mod connection;
 mod direct;
 mod error;
@@ -27,6 +32,9 @@ mod seed;
 mod state;
 
 pub use baseline::{BASELINE, REPLACED};
+pub use budget::{
+    DEFAULT_LOCK_SLOTS, EXECUTE_LOCKS, LockBudget, LockEstimate, OverBudget, usable_share,
+};
 pub use connection::{Database, sqlite_file_missing};
 pub use direct::execute_operations;
 pub use error::{

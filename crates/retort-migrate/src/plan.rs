@@ -6,6 +6,7 @@ use retort_sql::{
 };
 
 use crate::MigrateError;
+use crate::budget::LockEstimate;
 use crate::error::LongIdentifier;
 use crate::prechecks::{Collector, PreChecks};
 
@@ -57,6 +58,10 @@ pub struct SqlStep {
     pub timeouts: Timeouts,
     /// Runs again after a lock timeout (its file's, else the default).
     pub retries: u32,
+    /// The PostgreSQL lock-table entries the revision's transaction takes
+    /// (an estimate that errs high: [`LockEstimate`]); counted for every
+    /// dialect, checked against the server's budget on PostgreSQL.
+    pub locks: usize,
 }
 
 /// A statement of [`SqlStep::after_commit`].
@@ -300,6 +305,7 @@ pub fn build_plan(
         let mut prechecks = Collector::new(options.dialect);
         let mut after_commit = Vec::new();
         let mut notes = Vec::new();
+        let mut locks = LockEstimate::new();
         for (i, op) in ops.iter().enumerate() {
             if let Operation::Irreversible { reason } = op {
                 return Err(MigrateError::Irreversible {
@@ -347,6 +353,7 @@ pub fn build_plan(
             }));
             let at = rev.op_location(direction == Direction::Up, i);
             notes.extend(rendered.notes.into_iter().map(|n| format!("{at}: {n}")));
+            locks.add(op, schema.schema(), next.schema());
             replay(&mut schema, rev, direction, i, op)?;
         }
         let timeouts = Timeouts {
@@ -388,6 +395,7 @@ pub fn build_plan(
             notes,
             timeouts,
             retries: rev.safety.retries.or(options.safety.retries).unwrap_or(0),
+            locks: locks.count(),
         });
     }
     let setup = match plan.direction {
@@ -474,6 +482,7 @@ pub fn stamp_plan(
             notes: Vec::new(),
             timeouts: Timeouts::default(),
             retries: 0,
+            locks: LockEstimate::new().count(),
         }],
         heads_before: current.to_vec(),
         heads_after: revisions.to_vec(),

@@ -23,6 +23,7 @@ use crate::{
     stamp_plan,
 };
 
+mod budget;
 mod mysql;
 pub(crate) mod transactional;
 
@@ -272,6 +273,9 @@ impl Migrator {
                 // Its transaction committed in the run that stopped.
                 first.statements.clear();
             }
+        }
+        if dialect == Dialect::Postgres {
+            budget::check(&mut conn, &sql).await?;
         }
         Ok(sql)
     }
@@ -530,6 +534,9 @@ impl Migrator {
         if resume.is_some() {
             // Its transaction committed in the run that stopped.
             sql.steps[0].statements.clear();
+        }
+        if dialect == Dialect::Postgres {
+            budget::check(conn, &sql).await?;
         }
         if fresh {
             if dialect == Dialect::Sqlite {

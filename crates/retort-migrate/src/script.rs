@@ -65,6 +65,11 @@ impl SqlPlan {
                 step.label,
                 step.message.replace('\n', " ")
             );
+            if dialect == Dialect::Postgres
+                && let Some(warning) = crate::budget::script_warning(step.locks)
+            {
+                let _ = writeln!(out, "{warning}\n");
+            }
             for c in &step.prechecks.checks {
                 let _ = writeln!(
                     out,

@@ -8,7 +8,7 @@ use std::path::Path;
 use retort_autogen::Diff;
 use retort_autogen::{
     Against, AutogenError, Chain, Comparison, Project, Sources, compare, plan_baseline,
-    read_sources,
+    read_sources, split, write_parts,
 };
 use retort_core::Dialect;
 use retort_migrate::Migrator;
@@ -173,15 +173,21 @@ fn destructive_header(diff: &Diff) -> Vec<String> {
 /// `revision --autogenerate`: the new revision's id on stdout.
 pub fn revision(config: &Config, script: Script, args: RevisionArgs) -> Result<(), CliError> {
     match generate(config, script, args)? {
-        Some(new) => outln!("{}", new.revision.id),
+        Some(new) => {
+            for rev in &new.revisions {
+                outln!("{}", rev.id)?;
+            }
+            Ok(())
+        }
         None => Ok(()),
     }
 }
 
-/// A revision `generate` wrote.
+/// The revisions `generate` wrote: one, or a chain of parts when the
+/// change creates more than `max_tables_per_revision` tables.
 pub(crate) struct Generated {
-    pub revision: retort_script::Revision,
-    /// How many of its lint findings are errors.
+    pub revisions: Vec<retort_script::Revision>,
+    /// How many of their lint findings are errors.
     pub lint_errors: usize,
 }
 
@@ -227,6 +233,15 @@ pub(crate) fn generate(
     }
     eprintln!("Detected {} change(s):", diff.changes.len());
     print_changes(&diff);
+    let parts =
+        split(&sources.chain, &diff, config.max_tables_per_revision).map_err(autogen_error)?;
+    if parts.len() > 1 {
+        eprintln!(
+            "Writing {} revisions of at most {} new tables each (`max_tables_per_revision`), so that each fits PostgreSQL's lock table",
+            parts.len(),
+            config.max_tables_per_revision
+        );
+    }
     let new = NewRevision {
         header_comments: destructive_header(&diff),
         message: args.message.unwrap_or_default(),
@@ -235,18 +250,18 @@ pub(crate) fn generate(
         branch_labels: args.branch_label,
         depends_on: args.depends_on,
         rev_id: args.rev_id,
-        upgrade: diff.upgrade,
-        downgrade: diff.downgrade,
         file_template: Some(config.file_template.clone()),
         ..NewRevision::default()
     };
-    let rev = generate_revision(script, new).map_err(crate::script_error)?;
-    eprintln!("Generating {} ... done", rev.path.display());
-    // What `retort lint` would say of it, before anyone runs it.
-    let lint_errors =
-        super::lint::report_new_revision(config, &sources.chain, &rev, sources.dialect)?;
+    let revisions = write_parts(script, new, &parts).map_err(autogen_error)?;
+    let mut lint_errors = 0;
+    for (rev, part) in revisions.iter().zip(&parts) {
+        eprintln!("Generating {} ... done", rev.path.display());
+        // What `retort lint` would say of it, before anyone runs it.
+        lint_errors += super::lint::report_new_revision(config, &part.before, rev, sources.dialect)?;
+    }
     Ok(Some(Generated {
-        revision: rev,
+        revisions,
         lint_errors,
     }))
 }

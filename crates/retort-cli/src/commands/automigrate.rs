@@ -46,7 +46,8 @@ pub fn run(config: &Config, script: Script, args: AutoMigrateArgs) -> Result<(),
         eprintln!("Upgrading to head");
         return super::online::migrate(config, script, "head", Direction::Up, &args.run);
     };
-    let id = &new.revision.id;
+    let head = new.revisions.last().expect("generate writes at least one revision");
+    let id = &head.id;
     if args.sql {
         eprintln!("Not applied (`--sql`); its SQL:");
         return super::migrate::show_sql(config, &script, id, None);
@@ -55,7 +56,7 @@ pub fn run(config: &Config, script: Script, args: AutoMigrateArgs) -> Result<(),
         return Err(CliError::no(format!(
             "lint found {} error(s) in the new revision {id}, so it was not applied; it is written: {}",
             new.lint_errors,
-            new.revision.path.display()
+            head.path.display()
         ))
         .hint(
             "review it, then `retort upgrade head` applies it as written; or accept each finding on its operation with `lint_ignore = [\"CODE\"]` and a `reason` first, or delete the file to drop it (`migrate -m MSG --force` does not stop on error findings)"
