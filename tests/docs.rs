@@ -263,6 +263,7 @@ fn render(
         dialect,
         version_table: "alembic_version".into(),
         transaction_per_migration: true,
+        safety: Default::default(),
     };
     let sql = build_plan(script, &plan, &options).map_err(|e| e.to_string())?;
     Ok(sql.steps.iter().map(|s| s.statements.len()).sum())

@@ -44,9 +44,9 @@ pub use baseline::{Baseline, plan_baseline};
 pub use chains::{Chain, Project, SEAQL_MIGRATIONS};
 pub use compare::{Comparison, Pair, PairDiff, ReportStyle, compare, normalized};
 pub use error::AutogenError;
-pub use safe::safe_forms;
 /// The diff of two schemas (changes, operations, warnings), as every
 /// comparison holds it.
 pub use retort_diff::{Change, Diff};
+pub use safe::safe_forms;
 pub use sources::{Against, DatabaseSide, Sources, read_sources};
 pub use split::{DEFAULT_MAX_TABLES_PER_REVISION, Part, split, write_parts};

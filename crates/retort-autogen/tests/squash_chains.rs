@@ -173,12 +173,17 @@ fn materialize(g: &Gen, schema: &Schema, row: &mut i64) -> Option<(Operation, Ve
                 table,
                 columns: vec![col],
                 unique: *unique,
+                concurrently: false,
             }
         }
         Gen::DropIndex(t, c) => {
             let table = existing(schema, *t)?;
             let ix = schema.table(&table)?.indexes.get(*c)?.name.clone();
-            Operation::DropIndex { table, name: ix }
+            Operation::DropIndex {
+                table,
+                name: ix,
+                concurrently: false,
+            }
         }
         Gen::ForeignKey(a, b) => {
             let table = existing(schema, *a)?;
@@ -197,6 +202,7 @@ fn materialize(g: &Gen, schema: &Schema, row: &mut i64) -> Option<(Operation, Ve
                 ref_columns: vec!["id".into()],
                 on_delete: None,
                 on_update: None,
+                validate: true,
             }
         }
         Gen::DropForeignKey(a, b) => {

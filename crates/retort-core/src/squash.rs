@@ -206,7 +206,8 @@ fn touches(op: &Operation) -> Option<HashSet<String>> {
             }
         }
         Operation::CreateIndex { table, name, .. }
-        | Operation::DropIndex { table, name }
+        | Operation::DropIndex { table, name, .. }
+        | Operation::ValidateConstraint { table, name }
         | Operation::DropUnique { table, name }
         | Operation::DropForeignKey { table, name }
         | Operation::AddCheck { table, name, .. }
@@ -324,6 +325,7 @@ fn fold(a: &Operation, b: &Operation) -> Option<Vec<Operation>> {
             O::DropIndex {
                 table: t2,
                 name: n2,
+                ..
             },
         )
         | (
@@ -650,6 +652,7 @@ mod tests {
                     name: "ix".into(),
                     columns: vec!["id".into()],
                     unique: false,
+                    concurrently: false,
                 },
                 Operation::DropTable { table: "t".into() },
             ],

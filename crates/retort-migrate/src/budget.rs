@@ -428,12 +428,21 @@ impl LockEstimate {
                     self.constraint(table, "new pkey", AccessShare);
                 }
             }
+            // `concurrently` (and `validate_constraint`) run after the
+            // revision's transaction, one statement each: no share of it.
+            Operation::CreateIndex {
+                concurrently: true, ..
+            }
+            | Operation::DropIndex {
+                concurrently: true, ..
+            }
+            | Operation::ValidateConstraint { .. } => {}
             Operation::CreateIndex { table, name, .. } => {
                 if let Some(t) = after.table(table) {
                     self.build_index(t, name);
                 }
             }
-            Operation::DropIndex { table, name } => {
+            Operation::DropIndex { table, name, .. } => {
                 self.table(table, AccessExclusive);
                 self.index(table, name, AccessExclusive);
             }

@@ -181,6 +181,9 @@ pub fn squash(script: &Script, request: SquashRequest) -> Result<Squashed, Scrip
         branch_labels: Vec::new(),
         depends_on: Vec::new(),
         replaces: members.clone(),
+        // The range's own `lock_timeout`/`statement_timeout`/`retries` are
+        // not carried over: the squashed revision runs under `[safety]`.
+        safety: Default::default(),
         upgrade: folded_up,
         downgrade: folded_down,
         path: path.clone(),

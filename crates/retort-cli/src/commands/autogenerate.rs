@@ -258,7 +258,8 @@ pub(crate) fn generate(
     for (rev, part) in revisions.iter().zip(&parts) {
         eprintln!("Generating {} ... done", rev.path.display());
         // What `retort lint` would say of it, before anyone runs it.
-        lint_errors += super::lint::report_new_revision(config, &part.before, rev, sources.dialect)?;
+        lint_errors +=
+            super::lint::report_new_revision(config, &part.before, rev, sources.dialect)?;
     }
     Ok(Some(Generated {
         revisions,

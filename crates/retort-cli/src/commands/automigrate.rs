@@ -46,7 +46,10 @@ pub fn run(config: &Config, script: Script, args: AutoMigrateArgs) -> Result<(),
         eprintln!("Upgrading to head");
         return super::online::migrate(config, script, "head", Direction::Up, &args.run);
     };
-    let head = new.revisions.last().expect("generate writes at least one revision");
+    let head = new
+        .revisions
+        .last()
+        .expect("generate writes at least one revision");
     let id = &head.id;
     if args.sql {
         eprintln!("Not applied (`--sql`); its SQL:");
