@@ -266,7 +266,11 @@ fn render(
         safety: Default::default(),
     };
     let sql = build_plan(script, &plan, &options).map_err(|e| e.to_string())?;
-    Ok(sql.steps.iter().map(|s| s.statements.len()).sum())
+    Ok(sql
+        .steps
+        .iter()
+        .map(|s| s.statements.len() + s.after_commit.len())
+        .sum())
 }
 
 /// Each example of the page as a revision chain: a whole revision file
