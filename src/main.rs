@@ -4,6 +4,7 @@
 /// millions of small allocations (syn's tokens and syntax tree), and glibc's
 /// malloc spent about 40% of `read_models` in allocation and freeing. Built
 /// with `no_thp`: transparent huge pages added 2 ms to every start-up.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -218,8 +218,12 @@ async fn read_database(
     heads: &[String],
 ) -> Result<RawDatabase, AutogenError> {
     let chain = &project.chains[index];
+    // Reading the version table needs no revision: an empty script, not a
+    // copy of the chain's (tens of MiB for thousands of tables).
+    let no_revisions = Script::from_revisions(chain.script.location().to_path_buf(), Vec::new())
+        .expect("an empty script is valid");
     let migrator = Migrator::new(
-        chain.script.clone(),
+        no_revisions,
         Settings {
             version_table: chain.version_table.clone(),
             ..Settings::default()
