@@ -95,7 +95,7 @@ pub enum ModelsError {
     /// A revision file that does not load (names the file and line).
     Revisions(ScriptError),
     /// The chain does not replay.
-    Replay(AutogenError),
+    Replay(Box<AutogenError>),
 }
 
 impl fmt::Display for ModelsError {
@@ -130,7 +130,7 @@ pub fn compare_models<'a>(
         &compiled.renamed_from,
         compiled.warnings,
     )
-    .map_err(ModelsError::Replay)?;
+    .map_err(|e| ModelsError::Replay(Box::new(e)))?;
     Ok(compare(&sources))
 }
 

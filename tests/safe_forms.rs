@@ -5,8 +5,6 @@
 //! competing lock on PostgreSQL and MariaDB.
 
 mod common;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -230,30 +228,6 @@ async fn my_session(url: &str, sql: &str) -> sqlx::MySqlConnection {
             .unwrap();
     }
     c
-}
-
-/// Starts `retort --url URL upgrade head`, with its stderr lines.
-fn start_upgrade(dir: &std::path::Path, url: &str) -> (Child, mpsc::Receiver<String>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_retort"))
-        .args(["--url", url, "upgrade", "head"])
-        .current_dir(dir)
-        .env_remove("RETORT_CONFIG")
-        .env_remove("DATABASE_URL")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let err = child.stderr.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(err).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    (child, rx)
 }
 
 /// Waits (up to 60 s) for a line containing `needle`; returns the lines so far.

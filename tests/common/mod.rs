@@ -180,3 +180,33 @@ pub async fn versions(db: &retort_testing::TestDb) -> Vec<String> {
     v.sort();
     v
 }
+
+/// Starts `retort --url URL upgrade head` in `dir`; the child and its
+/// stderr lines as they come.
+pub fn start_upgrade(
+    dir: &Path,
+    url: &str,
+) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_retort"))
+        .args(["--url", url, "upgrade", "head"])
+        .current_dir(dir)
+        .env_remove("RETORT_CONFIG")
+        .env_remove("DATABASE_URL")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start retort");
+    let err = child.stderr.take().expect("piped stderr");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(err).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (child, rx)
+}

@@ -92,12 +92,14 @@ fn dialect_codes_fold_into_the_operations_finding() {
     let enum_removed =
         "[[upgrade]]\nop = \"alter_enum\"\nname = \"status\"\nvalues = [\"new\", \"sent\"]\n";
     let pg = Dialect::Postgres;
-    let cases: &[(
-        &str,
+    // (case, dialect, [lint] settings, findings: code, folded codes, severity)
+    type Case<'a> = (
+        &'a str,
         Dialect,
-        &[(&str, &str)],
-        Vec<(&str, Vec<&str>, Severity)>,
-    )] = &[
+        &'a [(&'a str, &'a str)],
+        Vec<(&'a str, Vec<&'a str>, Severity)>,
+    );
+    let cases: &[Case] = &[
         (narrow, pg, &[], vec![("RT104", vec!["RT403"], Error)]),
         (not_null, pg, &[], vec![("RT202", vec!["RT404"], Warning)]),
         (unique, pg, &[], vec![("RT201", vec!["RT401"], Warning)]),

@@ -628,6 +628,8 @@ impl Migrator {
         Ok(sql)
     }
 
+    // The run's state, passed down from `run_locked` as it stands there.
+    #[allow(clippy::too_many_arguments)]
     async fn execute_steps(
         &self,
         conn: &mut Conn,

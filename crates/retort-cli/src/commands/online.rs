@@ -220,6 +220,22 @@ pub fn rollback(
     Ok(())
 }
 
+/// With `seed`, every seed file, checked against the schema at head (so a
+/// bad one stops a command before it changes anything); else none.
+fn seeds_checked_at_head(
+    config: &Config,
+    script: &Script,
+    seed: bool,
+) -> Result<Vec<retort_script::SeedFile>, CliError> {
+    if !seed {
+        return Ok(Vec::new());
+    }
+    let seeds = crate::commands::seed::select(config, &[])?;
+    let dialect = crate::commands::migrate::dialect(config, None)?;
+    crate::commands::seed::plan_at_head(script, &seeds, dialect)?;
+    Ok(seeds)
+}
+
 pub fn fresh(
     config: &Config,
     script: Script,
@@ -230,14 +246,7 @@ pub fn fresh(
     let url = url(config)?;
     // Check the seeds against head first: a bad one stops `fresh` before it
     // drops anything.
-    let seeds = if seed {
-        let seeds = crate::commands::seed::select(config, &[])?;
-        let dialect = crate::commands::migrate::dialect(config, None)?;
-        crate::commands::seed::plan_at_head(&script, &seeds, dialect)?;
-        seeds
-    } else {
-        Vec::new()
-    };
+    let seeds = seeds_checked_at_head(config, &script, seed)?;
     if !force {
         return Err(CliError::user(format!(
             "`fresh` drops every table retort manages in `{}`, with their data",
@@ -309,14 +318,7 @@ pub fn refresh(
     let url = url(config)?;
     // The seeds are checked against head first, as `fresh` does: a bad one
     // stops `refresh` before it undoes anything.
-    let seeds = if seed {
-        let seeds = crate::commands::seed::select(config, &[])?;
-        let dialect = crate::commands::migrate::dialect(config, None)?;
-        crate::commands::seed::plan_at_head(&script, &seeds, dialect)?;
-        seeds
-    } else {
-        Vec::new()
-    };
+    let seeds = seeds_checked_at_head(config, &script, seed)?;
     if !force {
         return Err(CliError::user(format!(
             "`refresh` downgrades `{}` to base, running every applied revision's downgrade (the tables they built go, with their data), then upgrades to head{}",
