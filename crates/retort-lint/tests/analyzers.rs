@@ -92,7 +92,7 @@ fn dialect_codes_fold_into_the_operations_finding() {
     let enum_removed =
         "[[upgrade]]\nop = \"alter_enum\"\nname = \"status\"\nvalues = [\"new\", \"sent\"]\n";
     let pg = Dialect::Postgres;
-    // (case, dialect, [lint] settings, findings: code, folded codes, severity)
+    // (operations, dialect, [lint] settings, findings: code, folded codes, severity)
     type Case<'a> = (
         &'a str,
         Dialect,
