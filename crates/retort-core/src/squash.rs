@@ -28,7 +28,7 @@
 use std::collections::HashSet;
 
 use crate::naming::{fk_name, unique_name};
-use crate::{ColumnSpec, ForeignKeySpec, Operation, Schema, UniqueSpec};
+use crate::{ColumnSpec, ColumnType, ForeignKeySpec, Operation, Schema, UniqueSpec, Value};
 
 /// `ops` with the pairs that fold folded; barriers stay in place.
 pub fn squash_operations(ops: &[Operation]) -> Vec<Operation> {
@@ -293,25 +293,22 @@ fn fold(a: &Operation, b: &Operation) -> Option<Vec<Operation>> {
             if new_name.is_some() && column.unique {
                 return None;
             }
+            if *nullable == Some(true) && column.primary_key {
+                return None;
+            }
             let mut c = column.clone();
-            if let Some(ty) = ty {
-                if c.autoincrement && !ty.is_integer() {
-                    return None;
-                }
-                c.ty = ty.clone();
-            }
-            if let Some(n) = nullable {
-                if *n && c.primary_key {
-                    return None;
-                }
-                c.nullable = *n;
-            }
-            if let Some(cm) = comment {
-                c.comment = Some(cm.clone());
-            }
-            if *drop_comment {
-                c.comment = None;
-            }
+            alter_spec(
+                &mut c,
+                ColumnAlter {
+                    ty,
+                    nullable,
+                    default,
+                    default_expr,
+                    drop_default,
+                    comment,
+                    drop_comment,
+                },
+            )?;
             if let Some(n) = new_name {
                 c.name = n.clone();
             }
@@ -405,6 +402,51 @@ fn fold(a: &Operation, b: &Operation) -> Option<Vec<Operation>> {
 }
 
 /// `b`, an operation on the table `a` creates, folded into `a`.
+/// The column-level fields of an `alter_column` (its rename aside).
+struct ColumnAlter<'a> {
+    ty: &'a Option<ColumnType>,
+    nullable: &'a Option<bool>,
+    default: &'a Option<Value>,
+    default_expr: &'a Option<String>,
+    drop_default: &'a bool,
+    comment: &'a Option<String>,
+    drop_comment: &'a bool,
+}
+
+/// Applies an `alter_column` to the column a `create_table` or an
+/// `add_column` writes; `None` when the result could not be written so (an
+/// autoincrement column given a non-integer type).
+fn alter_spec(c: &mut ColumnSpec, a: ColumnAlter<'_>) -> Option<()> {
+    if let Some(ty) = a.ty {
+        if c.autoincrement && !ty.is_integer() {
+            return None;
+        }
+        c.ty = ty.clone();
+    }
+    if let Some(n) = a.nullable {
+        c.nullable = *n;
+    }
+    if let Some(v) = a.default {
+        c.default = Some(v.clone());
+        c.default_expr = None;
+    }
+    if let Some(e) = a.default_expr {
+        c.default_expr = Some(e.clone());
+        c.default = None;
+    }
+    if *a.drop_default {
+        c.default = None;
+        c.default_expr = None;
+    }
+    if let Some(cm) = a.comment {
+        c.comment = Some(cm.clone());
+    }
+    if *a.drop_comment {
+        c.comment = None;
+    }
+    Some(())
+}
+
 fn fold_into_create(a: &Operation, b: &Operation) -> Option<Operation> {
     let Operation::CreateTable {
         table,
@@ -471,36 +513,18 @@ fn fold_into_create(a: &Operation, b: &Operation) -> Option<Operation> {
             {
                 return None;
             }
-            {
-                let c = &mut columns[at];
-                if let Some(ty) = ty {
-                    if c.autoincrement && !ty.is_integer() {
-                        return None;
-                    }
-                    c.ty = ty.clone();
-                }
-                if let Some(n) = nullable {
-                    c.nullable = *n;
-                }
-                if let Some(v) = default {
-                    c.default = Some(v.clone());
-                    c.default_expr = None;
-                }
-                if let Some(e) = default_expr {
-                    c.default_expr = Some(e.clone());
-                    c.default = None;
-                }
-                if *drop_default {
-                    c.default = None;
-                    c.default_expr = None;
-                }
-                if let Some(cm) = col_comment {
-                    c.comment = Some(cm.clone());
-                }
-                if *drop_comment {
-                    c.comment = None;
-                }
-            }
+            alter_spec(
+                &mut columns[at],
+                ColumnAlter {
+                    ty,
+                    nullable,
+                    default,
+                    default_expr,
+                    drop_default,
+                    comment: col_comment,
+                    drop_comment,
+                },
+            )?;
             if let Some(n) = new_name {
                 // A check's expression names columns in SQL text the
                 // rename would have to rewrite.
