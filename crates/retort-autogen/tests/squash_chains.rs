@@ -9,7 +9,7 @@
 use proptest::prelude::*;
 use retort_catalog::{ReadOptions, read_schema};
 use retort_core::{ColumnSpec, ColumnType, Dialect, ExecuteSql, Operation, Replay, Schema};
-use retort_core::{canonical, reverse};
+use retort_core::{canonical, reverse, squash_operations};
 use retort_migrate::{Migrator, schema_at};
 use retort_script::{NewRevision, Script, SquashRequest, generate_revision, squash};
 use retort_testing::TestDb;
@@ -416,6 +416,56 @@ fn squash_chains(dialect: Dialect, cases: u32) {
         let from = from_pick.index(revisions.len() - 1);
         let len = 2 + len_pick.index(revisions.len() - from - 1);
         rt.block_on(one_case(dialect, &revisions, from, len));
+    });
+}
+
+/// The fold alone, without a database, on many more chains: every range's
+/// folded upgrade and downgrade replay to what the range's own operations
+/// give (what `squash` checks before it writes a folded revision).
+#[test]
+fn folds_replay_to_the_ranges_schema() {
+    let config = ProptestConfig {
+        cases: 4000,
+        ..ProptestConfig::default()
+    };
+    let replay = |start: &Schema, ops: &[Operation]| -> Option<Schema> {
+        let mut r = Replay::new(start.clone());
+        r.apply_all(ops).ok()?;
+        Some(canonical(r.schema()))
+    };
+    proptest!(config, |(
+        gens in prop::collection::vec(gen_op(), 8..40),
+        sizes in prop::collection::vec(1usize..4, 1..6),
+    )| {
+        let revisions = chain(&gens, &sizes);
+        let mut before = Schema::default();
+        for from in 0..revisions.len() {
+            for to in from + 1..revisions.len() {
+                let range = &revisions[from..=to];
+                let up: Vec<Operation> = range.iter().flat_map(|r| r.0.clone()).collect();
+                let down: Vec<Operation> =
+                    range.iter().rev().flat_map(|r| r.1.clone()).collect();
+                let after = replay(&before, &up).expect("the chain replays");
+                let undone = replay(&after, &down).expect("the downgrades replay");
+                prop_assert_eq!(
+                    replay(&before, &squash_operations(&up)),
+                    Some(after.clone()),
+                    "upgrade of r{}..r{}: {:#?}",
+                    from,
+                    to,
+                    up
+                );
+                prop_assert_eq!(
+                    replay(&after, &squash_operations(&down)),
+                    Some(undone),
+                    "downgrade of r{}..r{}: {:#?}",
+                    from,
+                    to,
+                    down
+                );
+            }
+            before = replay(&before, &revisions[from].0).expect("the chain replays");
+        }
     });
 }
 

@@ -81,7 +81,7 @@ fn fold_one(ops: &mut Vec<Operation>) -> bool {
                 return true;
             }
             let ti = touches(&ops[i]).unwrap_or_default();
-            if !ti.is_disjoint(&tj) {
+            if !independent(&ops[i], &ti, &ops[j], &tj) {
                 break;
             }
         }
@@ -103,8 +103,15 @@ fn absorb_dropped_table(ops: &mut Vec<Operation>) -> bool {
         // table must be its own, up to its create.
         let mut owned = vec![j];
         let mut created = false;
+        // The operations in between that stay, and how many of `owned` can
+        // go without the create: such an operation moves past what stays to
+        // the drop, so it must be independent of each.
+        let mut kept = Vec::new();
+        let mut movable = None;
         for k in (0..j).rev() {
-            if !touches(&ops[k]).unwrap_or_default().contains(&key) {
+            let tk = touches(&ops[k]).unwrap_or_default();
+            if !tk.contains(&key) {
+                kept.push((k, tk));
                 continue;
             }
             match &ops[k] {
@@ -114,13 +121,22 @@ fn absorb_dropped_table(ops: &mut Vec<Operation>) -> bool {
                     break;
                 }
                 Operation::RenameTable { .. } => break,
-                op if op.table() == Some(table.as_str()) => owned.push(k),
+                op if op.table() == Some(table.as_str()) => {
+                    let free = kept
+                        .iter()
+                        .all(|(m, tm)| independent(op, &tk, &ops[*m], tm));
+                    if !free && movable.is_none() {
+                        movable = Some(owned.len());
+                    }
+                    owned.push(k);
+                }
                 _ => break,
             }
         }
         if !created {
             // A table that existed before: the drop stays, and the changes
             // to it just before are moot.
+            owned.truncate(movable.unwrap_or(owned.len()));
             owned.remove(0);
             if owned.is_empty() {
                 continue;
@@ -133,6 +149,49 @@ fn absorb_dropped_table(ops: &mut Vec<Operation>) -> bool {
         return true;
     }
     false
+}
+
+/// Whether `a` and `b` (with what they touch) can change places: they
+/// touch nothing in common, and neither depends on the other through
+/// something only the schema knows. A dropped key (or table or column,
+/// which drop their keys) names its own table, not the one the key refers
+/// to, so it stays before every drop or change of a table, column, key or
+/// index; a dropped table or column frees names of
+/// constraints and indexes it does not list, so nothing that names a new
+/// constraint or index moves across it.
+fn independent(a: &Operation, ta: &HashSet<String>, b: &Operation, tb: &HashSet<String>) -> bool {
+    use Operation as O;
+    let needs_key_gone = |op: &Operation| {
+        matches!(
+            op,
+            O::DropTable { .. }
+                | O::RenameTable { .. }
+                | O::DropColumn { .. }
+                | O::AlterColumn { .. }
+                | O::AlterPrimaryKey { .. }
+                | O::DropUnique { .. }
+                | O::DropIndex { .. }
+        )
+    };
+    // Drops a foreign key, maybe one it does not name.
+    let key_drop = |op: &Operation| {
+        matches!(
+            op,
+            O::DropForeignKey { .. } | O::DropColumn { .. } | O::DropTable { .. }
+        )
+    };
+    let frees_names = |op: &Operation| {
+        matches!(
+            op,
+            O::DropTable { .. } | O::DropColumn { .. } | O::AlterPrimaryKey { .. }
+        )
+    };
+    let names = |t: &HashSet<String>| t.iter().any(|k| k.starts_with("n:"));
+    ta.is_disjoint(tb)
+        && !(key_drop(a) && needs_key_gone(b))
+        && !(key_drop(b) && needs_key_gone(a))
+        && !(frees_names(a) && names(tb))
+        && !(frees_names(b) && names(ta))
 }
 
 /// The tables (`t:`), enum types (`e:`) and constraint names (`n:`) an
@@ -746,6 +805,37 @@ mod tests {
             ],
             vec![create("t", &["id"]), exec],
         );
+    }
+
+    /// The key of `c` to `p` must go before `p` does, although the key's
+    /// drop names only `c`: it is not moot before `c`'s own drop.
+    #[test]
+    fn a_dropped_key_stays_before_the_drop_of_the_table_it_refers_to() {
+        let mut start = Schema::default();
+        let mut child = create("c", &["id", "r"]);
+        if let Operation::CreateTable { foreign_keys, .. } = &mut child {
+            foreign_keys.push(ForeignKeySpec {
+                name: Some("fk_c_p".into()),
+                columns: vec!["r".into()],
+                ref_table: "p".into(),
+                ref_columns: vec!["id".into()],
+                on_delete: None,
+                on_update: None,
+            });
+        }
+        apply_all(&mut start, &[create("p", &["id"]), child]).unwrap();
+        let ops = vec![
+            Operation::DropForeignKey {
+                table: "c".into(),
+                name: "fk_c_p".into(),
+            },
+            Operation::DropTable { table: "p".into() },
+            Operation::DropTable { table: "c".into() },
+        ];
+        let got = squash_operations(&ops);
+        assert_eq!(got, ops);
+        apply_all(&mut start, &got).unwrap();
+        assert!(start.tables.is_empty());
     }
 
     #[test]
