@@ -199,11 +199,17 @@ pub(crate) fn analyze(cx: &Context<'_>, op: &Operation) -> Vec<Raw> {
             expr,
             validate,
         } => {
-            out.push(raw(
-                "RT204",
-                format!("check `{name}` ({expr}) on `{table}` fails if an existing row breaks it"),
-                "fix the rows that break it first, in an `execute` step or an earlier revision",
-            ));
+            // PostgreSQL's `NOT VALID` leaves the existing rows unchecked:
+            // the `validate_constraint` step is the one that can fail.
+            if !(cx.is(Dialect::Postgres) && !*validate) {
+                out.push(raw(
+                    "RT204",
+                    format!(
+                        "check `{name}` ({expr}) on `{table}` fails if an existing row breaks it"
+                    ),
+                    "fix the rows that break it first, in an `execute` step or an earlier revision",
+                ));
+            }
             if cx.is(Dialect::Postgres) && *validate {
                 out.push(raw(
                     "RT406",
@@ -219,16 +225,42 @@ pub(crate) fn analyze(cx: &Context<'_>, op: &Operation) -> Vec<Raw> {
             validate,
             ..
         } => {
-            out.push(raw(
-                "RT205",
-                format!("the foreign key `{table}` ({}) -> `{ref_table}` fails if an existing row points at nothing", columns.join(", ")),
-                "delete or fix the orphan rows first, in an `execute` step or an earlier revision",
-            ));
+            if !(cx.is(Dialect::Postgres) && !*validate) {
+                out.push(raw(
+                    "RT205",
+                    format!("the foreign key `{table}` ({}) -> `{ref_table}` fails if an existing row points at nothing", columns.join(", ")),
+                    "delete or fix the orphan rows first, in an `execute` step or an earlier revision",
+                ));
+            }
             if cx.is(Dialect::Postgres) && *validate {
                 out.push(raw(
                     "RT405",
                     format!("the foreign key on `{table}` scans it and locks `{table}` and `{ref_table}` against writes while it validates"),
                     "set `validate = false` on the `add_foreign_key` (`NOT VALID`), then a `validate_constraint` step (which does not block writes)",
+                ));
+            }
+        }
+        // The check of a `NOT VALID` key or check, on PostgreSQL (elsewhere
+        // the add checked the rows and this step does nothing).
+        Operation::ValidateConstraint { table, name } if cx.is(Dialect::Postgres) => {
+            let t = cx.before.table(table);
+            if t.is_some_and(|t| t.checks.iter().any(|c| c.name == *name)) {
+                out.push(raw(
+                    "RT204",
+                    format!("validating check `{name}` on `{table}` fails if an existing row breaks it"),
+                    "fix the rows that break it first, in an `execute` step or an earlier revision",
+                ));
+            } else if let Some(f) =
+                t.and_then(|t| t.foreign_keys.iter().find(|f| f.name == *name))
+            {
+                out.push(raw(
+                    "RT205",
+                    format!(
+                        "validating the foreign key `{table}` ({}) -> `{}` fails if an existing row points at nothing",
+                        f.columns.join(", "),
+                        f.ref_table
+                    ),
+                    "delete or fix the orphan rows first, in an `execute` step or an earlier revision",
                 ));
             }
         }
