@@ -245,9 +245,11 @@ def sqlite_size(work, n, reps, with_peer=True):
         f.write(script)
     s, m, _ = run([RETORT, "history"], cwd=d)
     r["history"] = (s, m)
+    s, m, _ = run([RETORT, "downgrade", "head:base", "--sql"], cwd=d)
+    r["downgrade_sql"] = (s, m)
     if not with_peer:
         nan = (float("nan"), float("nan"))
-        r.update(upgrade=nan, floor=float("nan"), check=nan)
+        r.update(upgrade=nan, floor=float("nan"), check=nan, status=nan, lint=nan)
         return r
     # `upgrade head` and the client on the same script, alternated on new files.
     up, floor, peaks = [], [], []
@@ -267,6 +269,14 @@ def sqlite_size(work, n, reps, with_peer=True):
         chk.append(s)
         peaks.append(m)
     r["check"] = (med(chk), max(peaks))
+    s, m, _ = run([RETORT, "status"], cwd=d)
+    r["status"] = (s, m)
+    try:
+        s, m, _ = run([RETORT, "lint", "base:head", "--dialect", "sqlite"], cwd=d)
+        r["lint"] = (s, m)
+    except Failed as e:  # exit 1: a finding is an error (none expected on new tables)
+        skip(f"lint at {n} tables", str(e).splitlines()[0])
+        r["lint"] = (float("nan"), float("nan"))
     return r
 
 
@@ -309,7 +319,9 @@ def part_sqlite(work, sizes, big, reps):
     print("| command | " + " | ".join(f"{n:,} tables" for n in all_n) + " |")
     print("|---|" + "---|" * len(all_n))
     for key, label in [("autogen_empty", "`revision --autogenerate` from empty"), ("upgrade_sql", "`upgrade head --sql`"),
-                       ("upgrade", "`upgrade head`"), ("check", "`check` at head"), ("history", "`history`")]:
+                       ("upgrade", "`upgrade head`"), ("check", "`check` at head"), ("history", "`history`"),
+                       ("downgrade_sql", "`downgrade head:base --sql`"), ("status", "`status` at head"),
+                       ("lint", "`lint base:head`")]:
         print(f"| {label} | " + " | ".join(fmt(results[n][key][1], 0) for n in all_n) + " |")
     return results
 

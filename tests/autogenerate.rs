@@ -565,3 +565,39 @@ fn with_two_heads_check_hints_upgrade_heads() {
         "{err}"
     );
 }
+
+/// A new project whose SQLite file does not exist yet: autogenerate takes
+/// it as an empty database and writes the initial revision, `check` says
+/// what is pending, and neither creates the file; `upgrade head` does.
+#[test]
+fn a_missing_sqlite_file_is_an_empty_database() {
+    let p = example_copy();
+    let dir = p.path();
+    for f in fs_err::read_dir(dir.join("migrations/versions")).unwrap() {
+        fs_err::remove_file(f.unwrap().path()).unwrap();
+    }
+    let db = dir.join("new.db");
+    let config = fs_err::read_to_string(dir.join("alembic.toml")).unwrap();
+    let url_line = config
+        .lines()
+        .find(|l| l.starts_with("url = "))
+        .expect("the example's config has a url")
+        .to_owned();
+    fs_err::write(
+        dir.join("alembic.toml"),
+        config.replace(&url_line, &format!("url = \"sqlite://{}\"", db.display())),
+    )
+    .unwrap();
+
+    let err = ok_err(dir, &["revision", "--autogenerate", "-m", "init"]);
+    assert!(err.contains("added table"), "{err}");
+    assert_eq!(revision_files(dir), 1);
+    assert!(!db.exists(), "autogenerate created the database file");
+    let o = retort(dir, &["check"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).contains("pending revisions"), "{}", stdout(&o));
+    assert!(!db.exists(), "check created the database file");
+    ok(dir, &["upgrade", "head"]);
+    assert!(db.exists());
+    ok(dir, &["check"]);
+}

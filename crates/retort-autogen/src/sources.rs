@@ -287,6 +287,11 @@ async fn read_catalog(
         source,
     };
     Ok(match db {
+        // An empty database, as the version table's reading takes it; the
+        // file is created by the first `upgrade`, not by a comparison.
+        Database::Url(_) if retort_migrate::sqlite_file_missing(&db) => {
+            retort_catalog::CatalogRead::empty()
+        }
         Database::Url(url) => retort_catalog::read_schema(url, options).await?,
         Database::Postgres(p) => {
             let mut c = p.acquire().await.map_err(pool_err)?;

@@ -97,6 +97,19 @@ pub struct CatalogRead {
     pub queries: usize,
 }
 
+impl CatalogRead {
+    /// What reading a database with no tables gives (an SQLite file that
+    /// does not exist yet, for a caller that takes it as empty).
+    pub fn empty() -> CatalogRead {
+        CatalogRead {
+            schema: Schema::default(),
+            warnings: Vec::new(),
+            opaque_indexes: Vec::new(),
+            queries: 0,
+        }
+    }
+}
+
 /// An index retort cannot describe with [`retort_core::Index`], as the
 /// database shows it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
