@@ -25,6 +25,7 @@ use crate::{
 
 mod budget;
 mod mysql;
+mod sqlite;
 pub(crate) mod transactional;
 
 /// How a [`Migrator`] runs.
@@ -436,17 +437,24 @@ impl Migrator {
 
     async fn run(&self, db: Database<'_>, action: Action<'_>) -> Result<RunReport, MigrateError> {
         let (mut conn, _shown) = Conn::open(db, self.settings.lock_timeout).await?;
-        let held = crate::lock::acquire(
+        let mut held = crate::lock::acquire(
             &mut conn,
             &self.settings.version_table,
             self.settings.lock_timeout,
         )
         .await?;
         let mut fk_off = false;
-        let result = self.run_locked(&mut conn, &action, &mut fk_off).await;
+        let mut journal = None;
+        let result = self
+            .run_locked(&mut conn, &action, &mut fk_off, &mut held, &mut journal)
+            .await;
         if fk_off {
             let _ = conn.execute(sqlite_foreign_keys(true).as_str()).await;
         }
+        let left = match journal {
+            Some(j) => sqlite::leave(&mut conn, &mut held, j).await,
+            None => Ok(()),
+        };
         let released = crate::lock::release(&mut conn, held, &self.settings.version_table).await;
         if result.is_err() || released.is_err() {
             // A pool's connection goes back to the application: not with a
@@ -454,7 +462,9 @@ impl Migrator {
             conn.discard().await;
         }
         released?;
-        result
+        let report = result?;
+        left?;
+        Ok(report)
     }
 
     /// The graph plan of an action, or `None` for actions that are not plans.
@@ -516,6 +526,8 @@ impl Migrator {
         conn: &mut Conn,
         action: &Action<'_>,
         fk_off: &mut bool,
+        held: &mut crate::lock::Held,
+        journal: &mut Option<sqlite::Journal>,
     ) -> Result<RunReport, MigrateError> {
         let dialect = conn.dialect();
         let state = State::new(dialect, &self.settings.version_table);
@@ -537,6 +549,12 @@ impl Migrator {
         }
         if dialect == Dialect::Postgres {
             budget::check(conn, &sql).await?;
+        }
+        if dialect == Dialect::Sqlite {
+            // WAL for a run that commits (see `sqlite`); a run with nothing
+            // to do only puts back a journal mode an earlier run left.
+            let change = fresh || !sql.steps.is_empty();
+            sqlite::enter(conn, held, change, journal.insert(Default::default())).await?;
         }
         if fresh {
             if dialect == Dialect::Sqlite {
