@@ -3,7 +3,7 @@
 //! revision is a module of its own: `transactional` (PostgreSQL, SQLite),
 //! `mysql`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -397,13 +397,14 @@ impl Migrator {
             .into_iter()
             .map(str::to_owned)
             .collect();
+        let last_rows = last_applied(&log);
         let mut order = self.script.history_with_replaced();
         order.reverse();
         Ok(order
             .into_iter()
             .map(|rev| {
                 let ran = applied.contains(&rev.id);
-                let last_up = last_applied(&log, &rev.id).filter(|_| ran);
+                let last_up = last_rows.get(rev.id.as_str()).copied().filter(|_| ran);
                 RevisionStatus {
                     revision: rev.id.clone(),
                     message: rev.message.clone(),
@@ -924,13 +925,17 @@ fn applied_set(script: &Script, heads: &[String]) -> Result<HashSet<String>, Mig
         .collect())
 }
 
-/// The last log entry that applied `revision` (direction up, done).
-fn last_applied<'a>(log: &'a [LogEntry], revision: &str) -> Option<&'a LogEntry> {
-    log.iter().rev().find(|e| {
-        e.revision == revision
-            && e.direction == "up"
-            && (e.status == DONE || e.status == crate::BASELINE)
-    })
+/// The last log entry that applied each revision (direction up, done), by
+/// revision: one pass over the log, so that looking up every applied
+/// revision is not a scan of the log each.
+fn last_applied(log: &[LogEntry]) -> HashMap<&str, &LogEntry> {
+    let mut last = HashMap::new();
+    for e in log {
+        if e.direction == "up" && (e.status == DONE || e.status == crate::BASELINE) {
+            last.insert(e.revision.as_str(), e);
+        }
+    }
+    last
 }
 
 /// Applied revisions whose file's checksum differs from the one logged.
@@ -940,11 +945,13 @@ fn changed_revisions(
     log: &[LogEntry],
 ) -> Result<Vec<String>, MigrateError> {
     let applied = applied_set(script, heads)?;
+    let last_rows = last_applied(log);
     let mut changed: Vec<String> = applied
         .iter()
         .filter(|id| {
             let rev = script.get(id).expect("applied revisions are in the script");
-            last_applied(log, id)
+            last_rows
+                .get(id.as_str())
                 .and_then(|e| e.checksum.as_deref())
                 .is_some_and(|c| c != rev.checksum())
         })
@@ -971,7 +978,8 @@ fn last_batch_target(
     let view = script.for_database(&ran, None);
     let script = &*view;
     let applied = applied_set(script, heads)?;
-    let batch_of = |id: &String| last_applied(log, id).map(|e| e.batch);
+    let last_rows = last_applied(log);
+    let batch_of = |id: &String| last_rows.get(id.as_str()).map(|e| e.batch);
     let Some(last) = applied.iter().filter_map(batch_of).max() else {
         return Err(MigrateError::Refused(
             "nothing to roll back: no applied revision has a batch in the log".into(),
