@@ -95,6 +95,7 @@ fn project() -> tempfile::TempDir {
         &[
             "CREATE TABLE seen AS SELECT journal_mode AS mode FROM pragma_journal_mode",
             "INSERT INTO seen SELECT synchronous FROM pragma_synchronous",
+            "INSERT INTO seen SELECT cache_size FROM pragma_cache_size",
         ],
     );
     revision(p.path(), 3, &["CREATE TABLE t3 (id INTEGER)"]);
@@ -109,11 +110,11 @@ async fn a_run_uses_wal_and_puts_the_rollback_journal_back() {
     let migrator = Migrator::from_dir(p.path()).unwrap();
     let report = migrator.upgrade(db.url.as_str(), "head").await.unwrap();
     assert_eq!(report.steps.len(), 3);
-    // WAL and NORMAL (1) while the revisions ran.
+    // WAL, NORMAL (1) and a 64 MiB page cache while the revisions ran.
     let mut conn = open(&db.url).await;
     assert_eq!(
         query(&mut conn, "SELECT mode FROM seen").await,
-        ["wal", "1"]
+        ["wal", "1", "-65536"]
     );
     conn.close().await.unwrap();
     // The file's own mode afterwards, no WAL file left, nothing noted.
@@ -148,7 +149,7 @@ async fn a_file_in_wal_mode_stays_in_it() {
     let mut conn = open(&db.url).await;
     assert_eq!(
         query(&mut conn, "SELECT mode FROM seen").await,
-        ["wal", "1"]
+        ["wal", "1", "-65536"]
     );
     conn.close().await.unwrap();
     assert_eq!(journal_mode(&db.url).await, "wal");
@@ -256,7 +257,7 @@ async fn a_pool_keeps_its_journal() {
     let mut conn = open(&db.url).await;
     assert_eq!(
         query(&mut conn, "SELECT mode FROM seen").await,
-        ["delete", "2"]
+        ["delete", "2", "-2000"]
     );
     conn.close().await.unwrap();
     pool.close().await;
