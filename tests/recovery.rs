@@ -544,6 +544,14 @@ async fn sqlite_kill_keeps_every_revision_that_finished() {
         // The next run completes, applying each revision once.
         ok(d, &with_url(&db.url, &["upgrade", "head"]));
         assert_eq!(versions(&db).await, [rev(6)], "{context}");
+        // The file's own journal mode is back, or (this test's connection
+        // read the file in WAL mode, so SQLite cannot leave it yet) noted
+        // for the next run.
+        let (mode, note) = journal(&db).await;
+        assert!(
+            mode == "delete" || (mode == "wal" && note == "delete"),
+            "journal mode {mode}, lock file {note:?}\n{context}"
+        );
         let counts = db
             .query_strings("SELECT revision, count(*) FROM alembic_version_log WHERE direction = 'up' GROUP BY revision")
             .await;
@@ -556,6 +564,18 @@ async fn sqlite_kill_keeps_every_revision_that_finished() {
     }
 }
 
+/// A SQLite file's journal mode, and what its lock file holds (the mode a
+/// run left to put back).
+async fn journal(db: &TestDb) -> (String, String) {
+    let mode = db.query_strings("PRAGMA journal_mode").await[0][0]
+        .clone()
+        .unwrap();
+    let file = db.url.trim_start_matches("sqlite://");
+    let file = &file[..file.find('?').unwrap_or(file.len())];
+    let note = fs_err::read_to_string(format!("{file}-retort-lock")).unwrap_or_default();
+    (mode, note)
+}
+
 // ---- SQLite's lock ----------------------------------------------------------
 
 #[tokio::test]
@@ -563,6 +583,8 @@ async fn sqlite_32_concurrent_upgrades_apply_each_revision_once() {
     let db = test_db!(Dialect::Sqlite, "rec_conc_lite");
     let p = chain(6);
     upgrade_concurrently(p.path(), &db.url, 32);
+    // The last run put the file's journal mode back.
+    assert_eq!(journal(&db).await, ("delete".to_owned(), String::new()));
     assert_eq!(versions(&db).await, [rev(6)]);
     let counts = db
         .query_strings("SELECT revision, count(*) FROM alembic_version_log GROUP BY revision")

@@ -240,6 +240,15 @@ impl Conn {
         }
     }
 
+    /// Whether retort opened the connection itself (from a URL), rather
+    /// than borrowing it from the application's pool.
+    pub(crate) fn is_own(&self) -> bool {
+        matches!(
+            self,
+            Conn::Pg(Handle::Own(_)) | Conn::My(Handle::Own(_)) | Conn::Lite(Handle::Own(_))
+        )
+    }
+
     pub(crate) fn dialect(&self) -> Dialect {
         match self {
             Conn::Pg(_) => Dialect::Postgres,

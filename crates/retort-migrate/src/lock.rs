@@ -8,10 +8,14 @@
 //!
 //! SQLite's lock is not a transaction, so that each revision commits on its
 //! own (`BEGIN IMMEDIATE` … `COMMIT`) and what finished survives a crash, as
-//! on PostgreSQL. The lock file, `<database>-retort-lock`, is empty and
-//! stays after the run: removing it would let a run that waits on the old
-//! file and a run that creates a new one hold "the" lock together.
+//! on PostgreSQL. The lock file, `<database>-retort-lock`, stays after the
+//! run: removing it would let a run that waits on the old file and a run
+//! that creates a new one hold "the" lock together. It is empty, except
+//! while a run has the database in WAL mode that it must put back
+//! (the runner's `sqlite` module): then it holds the journal mode to restore,
+//! so a run after a crash still knows it.
 
+use std::io::{Read, Seek, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -35,8 +39,8 @@ fn db_err(doing: &str, e: sqlx::Error) -> MigrateError {
 pub(crate) enum Held {
     /// Held by the server for this session (PostgreSQL, MySQL).
     Session,
-    /// SQLite: the locked file; dropping it unlocks.
-    File(std::fs::File),
+    /// SQLite: the locked file and its path; dropping it unlocks.
+    File(std::fs::File, PathBuf),
     /// SQLite in memory: no other connection sees the database.
     Nothing,
 }
@@ -96,13 +100,14 @@ pub(crate) async fn acquire(
             let file = std::fs::OpenOptions::new()
                 .create(true)
                 .truncate(false)
+                .read(true)
                 .write(true)
                 .open(&path)
                 .map_err(lock_err)?;
             let start = Instant::now();
             loop {
                 match file.try_lock() {
-                    Ok(()) => return Ok(Held::File(file)),
+                    Ok(()) => return Ok(Held::File(file, path)),
                     Err(std::fs::TryLockError::WouldBlock) => {}
                     Err(std::fs::TryLockError::Error(e)) => return Err(lock_err(e)),
                 }
@@ -112,6 +117,42 @@ pub(crate) async fn acquire(
                 tokio::time::sleep(POLL).await;
             }
         }
+    }
+}
+
+impl Held {
+    /// What the lock file holds (a journal mode a run left to restore), or
+    /// `None` when it is empty or there is no file.
+    pub(crate) fn note(&mut self) -> Result<Option<String>, MigrateError> {
+        let Held::File(file, path) = self else {
+            return Ok(None);
+        };
+        let mut text = String::new();
+        file.rewind()
+            .and_then(|_| file.read_to_string(&mut text))
+            .map_err(|e| note_err(path, e))?;
+        let text = text.trim();
+        Ok((!text.is_empty()).then(|| text.to_owned()))
+    }
+
+    /// Replaces what the lock file holds (`None`: empties it), synced to
+    /// disk so that it survives whatever the run leaves.
+    pub(crate) fn set_note(&mut self, note: Option<&str>) -> Result<(), MigrateError> {
+        let Held::File(file, path) = self else {
+            return Ok(());
+        };
+        file.set_len(0)
+            .and_then(|_| file.rewind())
+            .and_then(|_| file.write_all(note.unwrap_or_default().as_bytes()))
+            .and_then(|_| file.sync_data())
+            .map_err(|e| note_err(path, e))
+    }
+}
+
+fn note_err(path: &std::path::Path, e: std::io::Error) -> MigrateError {
+    MigrateError::Database {
+        doing: format!("writing the lock file `{}`", path.display()),
+        message: e.to_string(),
     }
 }
 
@@ -151,7 +192,7 @@ pub(crate) async fn release(
                 .map_err(|e| db_err("releasing the lock", e)),
             None => Ok(()),
         },
-        Held::File(file) => file.unlock().map_err(|e| MigrateError::Database {
+        Held::File(file, _) => file.unlock().map_err(|e| MigrateError::Database {
             doing: "releasing the lock file".into(),
             message: e.to_string(),
         }),

@@ -3,7 +3,7 @@
 //! revision is a module of its own: `transactional` (PostgreSQL, SQLite),
 //! `mysql`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -25,6 +25,7 @@ use crate::{
 
 mod budget;
 mod mysql;
+mod sqlite;
 pub(crate) mod transactional;
 
 /// How a [`Migrator`] runs.
@@ -396,13 +397,14 @@ impl Migrator {
             .into_iter()
             .map(str::to_owned)
             .collect();
+        let last_rows = last_applied(&log);
         let mut order = self.script.history_with_replaced();
         order.reverse();
         Ok(order
             .into_iter()
             .map(|rev| {
                 let ran = applied.contains(&rev.id);
-                let last_up = last_applied(&log, &rev.id).filter(|_| ran);
+                let last_up = last_rows.get(rev.id.as_str()).copied().filter(|_| ran);
                 RevisionStatus {
                     revision: rev.id.clone(),
                     message: rev.message.clone(),
@@ -436,17 +438,24 @@ impl Migrator {
 
     async fn run(&self, db: Database<'_>, action: Action<'_>) -> Result<RunReport, MigrateError> {
         let (mut conn, _shown) = Conn::open(db, self.settings.lock_timeout).await?;
-        let held = crate::lock::acquire(
+        let mut held = crate::lock::acquire(
             &mut conn,
             &self.settings.version_table,
             self.settings.lock_timeout,
         )
         .await?;
         let mut fk_off = false;
-        let result = self.run_locked(&mut conn, &action, &mut fk_off).await;
+        let mut journal = None;
+        let result = self
+            .run_locked(&mut conn, &action, &mut fk_off, &mut held, &mut journal)
+            .await;
         if fk_off {
             let _ = conn.execute(sqlite_foreign_keys(true).as_str()).await;
         }
+        let left = match journal {
+            Some(j) => sqlite::leave(&mut conn, &mut held, j).await,
+            None => Ok(()),
+        };
         let released = crate::lock::release(&mut conn, held, &self.settings.version_table).await;
         if result.is_err() || released.is_err() {
             // A pool's connection goes back to the application: not with a
@@ -454,7 +463,9 @@ impl Migrator {
             conn.discard().await;
         }
         released?;
-        result
+        let report = result?;
+        left?;
+        Ok(report)
     }
 
     /// The graph plan of an action, or `None` for actions that are not plans.
@@ -516,6 +527,8 @@ impl Migrator {
         conn: &mut Conn,
         action: &Action<'_>,
         fk_off: &mut bool,
+        held: &mut crate::lock::Held,
+        journal: &mut Option<sqlite::Journal>,
     ) -> Result<RunReport, MigrateError> {
         let dialect = conn.dialect();
         let state = State::new(dialect, &self.settings.version_table);
@@ -537,6 +550,12 @@ impl Migrator {
         }
         if dialect == Dialect::Postgres {
             budget::check(conn, &sql).await?;
+        }
+        if dialect == Dialect::Sqlite {
+            // WAL for a run that commits (see `sqlite`); a run with nothing
+            // to do only puts back a journal mode an earlier run left.
+            let change = fresh || !sql.steps.is_empty();
+            sqlite::enter(conn, held, change, journal.insert(Default::default())).await?;
         }
         if fresh {
             if dialect == Dialect::Sqlite {
@@ -906,13 +925,17 @@ fn applied_set(script: &Script, heads: &[String]) -> Result<HashSet<String>, Mig
         .collect())
 }
 
-/// The last log entry that applied `revision` (direction up, done).
-fn last_applied<'a>(log: &'a [LogEntry], revision: &str) -> Option<&'a LogEntry> {
-    log.iter().rev().find(|e| {
-        e.revision == revision
-            && e.direction == "up"
-            && (e.status == DONE || e.status == crate::BASELINE)
-    })
+/// The last log entry that applied each revision (direction up, done), by
+/// revision: one pass over the log, so that looking up every applied
+/// revision is not a scan of the log each.
+fn last_applied(log: &[LogEntry]) -> HashMap<&str, &LogEntry> {
+    let mut last = HashMap::new();
+    for e in log {
+        if e.direction == "up" && (e.status == DONE || e.status == crate::BASELINE) {
+            last.insert(e.revision.as_str(), e);
+        }
+    }
+    last
 }
 
 /// Applied revisions whose file's checksum differs from the one logged.
@@ -922,11 +945,13 @@ fn changed_revisions(
     log: &[LogEntry],
 ) -> Result<Vec<String>, MigrateError> {
     let applied = applied_set(script, heads)?;
+    let last_rows = last_applied(log);
     let mut changed: Vec<String> = applied
         .iter()
         .filter(|id| {
             let rev = script.get(id).expect("applied revisions are in the script");
-            last_applied(log, id)
+            last_rows
+                .get(id.as_str())
                 .and_then(|e| e.checksum.as_deref())
                 .is_some_and(|c| c != rev.checksum())
         })
@@ -953,7 +978,8 @@ fn last_batch_target(
     let view = script.for_database(&ran, None);
     let script = &*view;
     let applied = applied_set(script, heads)?;
-    let batch_of = |id: &String| last_applied(log, id).map(|e| e.batch);
+    let last_rows = last_applied(log);
+    let batch_of = |id: &String| last_rows.get(id.as_str()).map(|e| e.batch);
     let Some(last) = applied.iter().filter_map(batch_of).max() else {
         return Err(MigrateError::Refused(
             "nothing to roll back: no applied revision has a batch in the log".into(),

@@ -81,7 +81,11 @@ pub(crate) fn reader(config: &Config, script: Script) -> Migrator {
 }
 
 /// One line per step on stderr, Alembic style; counters and times on long runs.
+/// Each line is formatted first and written with one call: stderr is not
+/// buffered, and a run of 10,000 revisions otherwise makes some 120,000
+/// writes.
 fn print_progress(p: &Progress<'_>) {
+    use std::fmt::Write as _;
     let verb = if p.step.direction == Direction::Up {
         "upgrade"
     } else {
@@ -92,8 +96,10 @@ fn print_progress(p: &Progress<'_>) {
     } else {
         String::new()
     };
+    let mut out = String::new();
     if let Some(r) = &p.retry {
-        eprintln!(
+        let _ = writeln!(
+            out,
             "{counter}  lock timeout in `{}` (attempt {} of {}): {}; rolled back, retrying in {} ms",
             p.step.revision,
             r.attempt,
@@ -101,21 +107,27 @@ fn print_progress(p: &Progress<'_>) {
             r.reason,
             r.wait.as_millis()
         );
-        return;
-    }
-    match p.finished {
-        None => {
-            eprintln!(
-                "{counter}Running {verb} {}, {}",
-                p.step.label,
-                p.step.message.lines().next().unwrap_or("")
-            );
-            for n in p.step.prechecks.notes.iter().chain(&p.step.notes) {
-                eprintln!("  note: {n}");
+    } else {
+        match p.finished {
+            None => {
+                let _ = writeln!(
+                    out,
+                    "{counter}Running {verb} {}, {}",
+                    p.step.label,
+                    p.step.message.lines().next().unwrap_or("")
+                );
+                for n in p.step.prechecks.notes.iter().chain(&p.step.notes) {
+                    let _ = writeln!(out, "  note: {n}");
+                }
             }
+            Some(d) if p.total > 3 => {
+                let _ = writeln!(out, "{counter}done in {} ms", d.as_millis());
+            }
+            Some(_) => {}
         }
-        Some(d) if p.total > 3 => eprintln!("{counter}done in {} ms", d.as_millis()),
-        Some(_) => {}
+    }
+    if !out.is_empty() {
+        eprint!("{out}");
     }
 }
 

@@ -10,6 +10,11 @@
 //! the middle part leaves the row `failed` or `running`, so the next run
 //! names the statement and any index PostgreSQL left INVALID, and resumes
 //! there once the index is gone.
+//!
+//! A SQLite revision takes two round trips when nothing fails: `BEGIN
+//! IMMEDIATE` and its statements, then its version and log rows and
+//! `COMMIT`. When something fails it is rolled back and run again one
+//! statement at a time, to name the statement and undo it as before.
 
 use retort_core::Dialect;
 use retort_sql::{
@@ -88,6 +93,14 @@ pub(super) async fn run_step(
         run.statements.to_vec()
     };
     let total = run.statements.len();
+    if conn.dialect() == Dialect::Sqlite
+        && own_tx
+        && !split
+        && step.timeouts.is_empty()
+        && two_trips(conn, state, run, begin, fk_check).await
+    {
+        return Ok(());
+    }
     if own_tx {
         conn.execute(begin)
             .await
@@ -317,6 +330,75 @@ pub(super) async fn invalid_indexes(
         .into_iter()
         .filter_map(|mut r| r.swap_remove(0))
         .collect())
+}
+
+/// SQLite: a revision in its own transaction in two round trips: `BEGIN
+/// IMMEDIATE` with the revision's statements, then (after the foreign key
+/// check, when the run turned foreign keys off) its version-table
+/// statements, its log row and `COMMIT`. Whether it committed. When
+/// anything fails it is rolled back, and the caller runs the revision again
+/// one statement at a time, which names what fails and leaves the database
+/// as that way always did.
+async fn two_trips(
+    conn: &mut Conn,
+    state: &State<'_>,
+    run: &StepRun<'_>,
+    begin: &str,
+    fk_check: bool,
+) -> bool {
+    let step = run.step;
+    let total = run.statements.len();
+    let ok = async {
+        // The second trip; with no statements and no check, the only one.
+        let mut last = Vec::new();
+        if fk_check || !step.statements.is_empty() {
+            let mut first = vec![begin];
+            first.extend(step.statements.iter().map(Sql::as_str));
+            conn.execute(&joined(&first)).await.ok()?;
+        } else {
+            last.push(begin);
+        }
+        if fk_check
+            && !conn
+                .fetch(sqlite_foreign_key_check().as_str())
+                .await
+                .ok()?
+                .is_empty()
+        {
+            return None;
+        }
+        // Written after the statements ran, so it holds their duration.
+        let log = state.insert_log(
+            &step.revision,
+            run.direction,
+            run.batch,
+            run.checksum,
+            run.started.elapsed().as_millis() as i64,
+            DONE,
+            total,
+            total,
+        );
+        last.extend(step.version.iter().map(Sql::as_str));
+        last.push(log.as_str());
+        last.push(COMMIT);
+        conn.execute(&joined(&last)).await.ok()
+    }
+    .await
+    .is_some();
+    if !ok {
+        let _ = conn.execute(ROLLBACK).await;
+    }
+    ok
+}
+
+/// Statements as one string. A newline before each `;` so that a trailing
+/// `--` comment in user SQL cannot swallow the separator.
+fn joined(statements: &[&str]) -> String {
+    statements
+        .iter()
+        .map(|s| s.trim_end().trim_end_matches(';'))
+        .collect::<Vec<_>>()
+        .join("\n;\n")
 }
 
 async fn run_one_by_one(conn: &mut Conn, statements: &[&Sql]) -> Option<Failure> {
