@@ -48,5 +48,7 @@ pub use error::AutogenError;
 /// comparison holds it.
 pub use retort_diff::{Change, Diff};
 pub use safe::safe_forms;
-pub use sources::{Against, DatabaseSide, Sources, read_sources};
+pub use sources::{
+    Against, DatabaseRead, DatabaseSide, ModelsRead, Sources, read_sources, read_sources_with,
+};
 pub use split::{DEFAULT_MAX_TABLES_PER_REVISION, Part, split, write_parts};

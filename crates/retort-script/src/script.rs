@@ -126,6 +126,17 @@ impl Script {
         Script::from_revisions(location, revs)
     }
 
+    /// The graph of this script with `rev` added, for questions about the
+    /// graph only (heads, parents, ids and labels taken): its revisions
+    /// carry no operations, so it must not be replayed, planned or linted.
+    /// An error when `rev` does not fit (its id or a label is taken, a
+    /// parent is missing), as [`Script::from_revisions`] would give.
+    pub fn with_graph_of(&self, rev: &Revision) -> Result<Script, ScriptError> {
+        let mut all: Vec<Revision> = self.revs.iter().map(Revision::graph_only).collect();
+        all.push(rev.graph_only());
+        Script::from_revisions(self.location.clone(), all)
+    }
+
     /// Builds the graph from revisions already in memory (in the given order).
     pub fn from_revisions(location: PathBuf, revs: Vec<Revision>) -> Result<Script, ScriptError> {
         let mut index = HashMap::new();
