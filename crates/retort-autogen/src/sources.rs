@@ -363,8 +363,43 @@ async fn read_rows_and_catalog(
         .version_table(version_table.to_owned())
         .version_log_table(retort_migrate::log_table_name(version_table))
         .exclude_tables(left_out.iter().cloned().collect::<Vec<_>>());
+    if let Some(pool) = one_sqlite_connection(db, migrator.settings().lock_timeout).await {
+        // One SQLite connection for both: each new connection parses the
+        // whole schema (`sqlite_master`) before its first statement, which
+        // for thousands of tables costs more than the reads themselves.
+        let shared = Database::Sqlite(&pool);
+        let rows = migrator.current(shared).await;
+        let read = read_catalog(shared, &read_options).await;
+        pool.close().await;
+        return (rows.map(sorted).map_err(Into::into), read);
+    }
     let (rows, read) = both(migrator.current(db), read_catalog(db, &read_options)).await;
     (rows.map(sorted).map_err(Into::into), read)
+}
+
+/// A pool of one connection to the SQLite file `db` names, when it exists
+/// and opens; `None` otherwise (the two reads then open their own, and
+/// report a missing file or a failure as they always do).
+async fn one_sqlite_connection(
+    db: Database<'_>,
+    busy_timeout: std::time::Duration,
+) -> Option<sqlx::SqlitePool> {
+    let Database::Url(url) = db else {
+        return None;
+    };
+    if Dialect::from_url(url).ok() != Some(Dialect::Sqlite)
+        || retort_migrate::sqlite_file_missing(&db)
+    {
+        return None;
+    }
+    let options = <sqlx::sqlite::SqliteConnectOptions as std::str::FromStr>::from_str(url)
+        .ok()?
+        .busy_timeout(busy_timeout);
+    sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .ok()
 }
 
 async fn read_database(
