@@ -177,19 +177,26 @@ fn renames(
             }
         }
     }
-    // Columns compare against the current schema with its tables renamed.
-    let mut current = current.clone();
-    for r in &out.tables {
-        let op = Operation::RenameTable {
-            table: r.from.clone(),
-            new_name: r.to.clone(),
-        };
-        retort_core::apply(&mut current, &op).map_err(|e| AutogenError::Rename {
-            given: r.to_string(),
-            why: e.to_string(),
-        })?;
-    }
-    let current = &current;
+    // Columns compare against the current schema with its tables renamed
+    // (a copy only when a table is).
+    let renamed;
+    let current = if out.tables.is_empty() {
+        current
+    } else {
+        let mut schema = retort_core::Replay::new(current.clone());
+        for r in &out.tables {
+            let op = Operation::RenameTable {
+                table: r.from.clone(),
+                new_name: r.to.clone(),
+            };
+            schema.apply(&op).map_err(|e| AutogenError::Rename {
+                given: r.to_string(),
+                why: e.to_string(),
+            })?;
+        }
+        renamed = schema.into_schema();
+        &renamed
+    };
     let has = |s: &Schema, t: &str, c: &str| s.table(t).is_some_and(|t| t.column(c).is_some());
     for r in &parsed {
         let Rename::Column(r) = r else { continue };

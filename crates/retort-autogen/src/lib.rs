@@ -7,7 +7,10 @@
 //!   each chain sees only its own tables: the ones its models describe and
 //!   its revisions build, and, for the main chain, the tables nobody
 //!   claims. Version tables, excluded tables and sea-orm-migration's
-//!   `seaql_migrations` are never compared.
+//!   `seaql_migrations` are never compared. [`read_sources_with`] takes
+//!   the models ([`ModelsRead`]) and the database ([`DatabaseRead`])
+//!   already being read, so that a caller overlaps them with loading the
+//!   revisions (`retort check` and `revision --autogenerate` do).
 //! * [`compare`] reports each pair, labelled ([`Pair`]): models vs
 //!   database, database vs revisions ("changes no revision records"),
 //!   models vs revisions ("a revision is missing"), with the command that
@@ -48,5 +51,7 @@ pub use error::AutogenError;
 /// comparison holds it.
 pub use retort_diff::{Change, Diff};
 pub use safe::safe_forms;
-pub use sources::{Against, DatabaseSide, Sources, read_sources};
+pub use sources::{
+    Against, DatabaseRead, DatabaseSide, ModelsRead, Sources, read_sources, read_sources_with,
+};
 pub use split::{DEFAULT_MAX_TABLES_PER_REVISION, Part, split, write_parts};

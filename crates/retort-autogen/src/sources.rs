@@ -9,7 +9,7 @@ use retort_migrate::{Database, Migrator, Settings, schema_at};
 use retort_script::Script;
 
 use crate::chains::{Claim, SEAQL_MIGRATIONS, owned_part};
-use crate::{AutogenError, Chain, Project};
+use crate::{AutogenError, Project};
 
 /// What the comparison runs against.
 #[derive(Debug, Clone, Copy)]
@@ -103,15 +103,66 @@ pub struct DatabaseSide {
     pub notes: Vec<String>,
 }
 
+/// The entity sources of a chain, being read on their own thread: started
+/// before the chain's revision files are loaded, so that the two overlap
+/// (`retort check` and `revision --autogenerate` load the revisions before
+/// they know the chain's schema).
+#[derive(Debug)]
+pub struct ModelsRead {
+    paths: Vec<std::path::PathBuf>,
+    options: retort_entity::ReadOptions,
+    handle: std::thread::JoinHandle<Result<retort_entity::ModelSet, retort_entity::EntityError>>,
+}
+
+impl ModelsRead {
+    /// Starts reading the entity files under `paths`.
+    pub fn start(
+        paths: Vec<std::path::PathBuf>,
+        options: retort_entity::ReadOptions,
+    ) -> ModelsRead {
+        let handle = {
+            let (paths, options) = (paths.clone(), options.clone());
+            std::thread::spawn(move || retort_entity::read_models(&paths, &options))
+        };
+        ModelsRead {
+            paths,
+            options,
+            handle,
+        }
+    }
+
+    fn join(self) -> Result<retort_entity::ModelSet, retort_entity::EntityError> {
+        self.handle.join().expect("the entity reader thread")
+    }
+}
+
 /// Reads the schemas of `project.chains[index]`.
 ///
-/// The entity sources are read on a second thread while the database is.
-/// Other chains' models and revisions are read too, to know which tables of
-/// a shared database are theirs.
+/// The entity sources are read on a second thread and the revision chain
+/// is replayed on a third while the database is read. Other chains' models
+/// and revisions are read too, to know which tables of a shared database
+/// are theirs.
 pub async fn read_sources(
     project: &Project,
     index: usize,
     against: Against<'_>,
+) -> Result<Sources, AutogenError> {
+    read_sources_with(project, index, against, None, None).await
+}
+
+/// [`read_sources`] with the chain's entity sources already being read
+/// (`started`) and its database being read on another thread (`database`,
+/// joined once the chain's replay is under way). Each is used
+/// when it read what [`read_sources`] would (the chain's `model_paths` with
+/// the project's types and the chain's exclusions; the URL of
+/// `Against::Database` with the project's version tables); otherwise it is
+/// read again.
+pub async fn read_sources_with(
+    project: &Project,
+    index: usize,
+    against: Against<'_>,
+    started: Option<ModelsRead>,
+    database: Option<std::thread::JoinHandle<DatabaseRead>>,
 ) -> Result<Sources, AutogenError> {
     let chain = &project.chains[index];
     if chain.model_paths.is_empty() && chain.models.is_none() {
@@ -123,32 +174,52 @@ pub async fn read_sources(
         types: project.types.clone(),
         exclude_tables: chain.exclude_tables.clone(),
     };
-    let paths = chain.model_paths.clone();
+    let started = started
+        .filter(|m| chain.models.is_none() && m.paths == chain.model_paths && m.options == options);
     let given = chain
         .models
         .clone()
         .map(|s| without(s, &chain.exclude_tables));
-    let models = std::thread::spawn(move || match given {
-        Some(schema) => Ok(retort_entity::ModelSet {
+    let models = match (started, given) {
+        (_, Some(schema)) => Models::Given(schema),
+        (Some(m), None) => Models::Reading(m),
+        (None, None) => Models::Reading(ModelsRead::start(chain.model_paths.clone(), options)),
+    };
+    let heads: Vec<String> = sorted(chain.script.heads().iter().map(|h| (*h).to_owned()));
+    // The replay on its own thread, over a copy of the graph (the
+    // revisions themselves are shared, not copied).
+    let replay = {
+        let (script, heads) = (chain.script.clone(), heads.clone());
+        std::thread::spawn(move || schema_at(&script, &heads))
+    };
+    let read = async {
+        Ok::<_, AutogenError>(match against {
+            Against::Chain(d) => (d, None),
+            Against::Database(url) => {
+                let raw =
+                    read_database(project, index, Database::Url(url), &heads, database).await?;
+                (Dialect::from_url(url).ok(), Some(raw))
+            }
+            Against::Connection(db) => {
+                let raw = read_database(project, index, db, &heads, None).await?;
+                (db.dialect(), Some(raw))
+            }
+        })
+    }
+    .await;
+    // A chain that does not replay is reported before the database.
+    let chain_schema = without(
+        replay.join().expect("the chain replay thread")?,
+        &chain.exclude_tables,
+    );
+    let (dialect, raw) = read?;
+    let models = match models {
+        Models::Given(schema) => retort_entity::ModelSet {
             schema,
             ..retort_entity::ModelSet::default()
-        }),
-        None => retort_entity::read_models(&paths, &options),
-    });
-    let heads: Vec<String> = sorted(chain.script.heads().iter().map(|h| (*h).to_owned()));
-    let chain_schema = without(schema_at(&chain.script, &heads)?, &chain.exclude_tables);
-    let (dialect, raw) = match against {
-        Against::Chain(d) => (d, None),
-        Against::Database(url) => {
-            let raw = read_database(project, index, Database::Url(url), &heads).await?;
-            (Dialect::from_url(url).ok(), Some(raw))
-        }
-        Against::Connection(db) => {
-            let raw = read_database(project, index, db, &heads).await?;
-            (db.dialect(), Some(raw))
-        }
+        },
+        Models::Reading(m) => m.join()?,
     };
-    let models = models.join().expect("the entity reader thread")?;
     let mut warnings: Vec<String> = models.warnings.iter().map(ToString::to_string).collect();
     let database = match raw {
         None => None,
@@ -199,6 +270,12 @@ pub async fn read_sources(
     })
 }
 
+/// Where a chain's models come from.
+enum Models {
+    Given(Schema),
+    Reading(ModelsRead),
+}
+
 /// The database as read, before it is split between the chains.
 struct RawDatabase {
     url: String,
@@ -211,25 +288,144 @@ struct RawDatabase {
     notes: Vec<String>,
 }
 
+/// A chain's version rows and catalog, read ahead: neither needs the
+/// revisions, so the CLI starts this (on its own thread) while they load.
+#[derive(Debug)]
+pub struct DatabaseRead {
+    url: String,
+    version_table: String,
+    left_out: BTreeSet<String>,
+    read: RowsAndCatalog,
+}
+
+/// The version rows (sorted) and the catalog, each as it was read.
+type RowsAndCatalog = (
+    Result<Vec<String>, AutogenError>,
+    Result<retort_catalog::CatalogRead, AutogenError>,
+);
+
+impl DatabaseRead {
+    /// Reads the database at `url` as [`read_sources`] would for the chain
+    /// `project_version_tables[index]` of a project whose chains keep their
+    /// version tables in `project_version_tables`, `exclude_tables` being
+    /// that chain's. Errors are kept, for [`read_sources_with`] to return
+    /// in their turn.
+    pub async fn read(
+        url: &str,
+        project_version_tables: &[String],
+        index: usize,
+        exclude_tables: &[String],
+    ) -> DatabaseRead {
+        let version_table = project_version_tables[index].clone();
+        let left_out = left_out(project_version_tables.iter(), exclude_tables);
+        let read = read_rows_and_catalog(Database::Url(url), &version_table, &left_out).await;
+        DatabaseRead {
+            url: url.to_owned(),
+            version_table,
+            left_out,
+            read,
+        }
+    }
+}
+
+/// Every chain's bookkeeping tables and one chain's exclusions: left out of
+/// that chain's catalog read.
+fn left_out<'a>(
+    version_tables: impl Iterator<Item = &'a String>,
+    exclude_tables: &[String],
+) -> BTreeSet<String> {
+    let mut out: BTreeSet<String> = version_tables
+        .flat_map(|v| [v.clone(), retort_migrate::log_table_name(v)])
+        .collect();
+    out.extend(exclude_tables.iter().cloned());
+    out
+}
+
+/// The version rows (sorted) and the catalog without `left_out`, on two
+/// connections at once (a missing SQLite file is created by neither).
+async fn read_rows_and_catalog(
+    db: Database<'_>,
+    version_table: &str,
+    left_out: &BTreeSet<String>,
+) -> RowsAndCatalog {
+    // Reading the version table needs no revision: an empty script, not a
+    // copy of the chain's (tens of MiB for thousands of tables).
+    let no_revisions = Script::from_revisions(std::path::PathBuf::new(), Vec::new())
+        .expect("an empty script is valid");
+    let migrator = Migrator::new(
+        no_revisions,
+        Settings {
+            version_table: version_table.to_owned(),
+            ..Settings::default()
+        },
+    );
+    let read_options = retort_catalog::ReadOptions::default()
+        .version_table(version_table.to_owned())
+        .version_log_table(retort_migrate::log_table_name(version_table))
+        .exclude_tables(left_out.iter().cloned().collect::<Vec<_>>());
+    if let Some(pool) = one_sqlite_connection(db, migrator.settings().lock_timeout).await {
+        // One SQLite connection for both: each new connection parses the
+        // whole schema (`sqlite_master`) before its first statement, which
+        // for thousands of tables costs more than the reads themselves.
+        let shared = Database::Sqlite(&pool);
+        let rows = migrator.current(shared).await;
+        let read = read_catalog(shared, &read_options).await;
+        pool.close().await;
+        return (rows.map(sorted).map_err(Into::into), read);
+    }
+    let (rows, read) = both(migrator.current(db), read_catalog(db, &read_options)).await;
+    (rows.map(sorted).map_err(Into::into), read)
+}
+
+/// A pool of one connection to the SQLite file `db` names, when it exists
+/// and opens; `None` otherwise (the two reads then open their own, and
+/// report a missing file or a failure as they always do).
+async fn one_sqlite_connection(
+    db: Database<'_>,
+    busy_timeout: std::time::Duration,
+) -> Option<sqlx::SqlitePool> {
+    let Database::Url(url) = db else {
+        return None;
+    };
+    if Dialect::from_url(url).ok() != Some(Dialect::Sqlite)
+        || retort_migrate::sqlite_file_missing(&db)
+    {
+        return None;
+    }
+    let options = <sqlx::sqlite::SqliteConnectOptions as std::str::FromStr>::from_str(url)
+        .ok()?
+        .busy_timeout(busy_timeout);
+    sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .ok()
+}
+
 async fn read_database(
     project: &Project,
     index: usize,
     db: Database<'_>,
     heads: &[String],
+    ahead: Option<std::thread::JoinHandle<DatabaseRead>>,
 ) -> Result<RawDatabase, AutogenError> {
     let chain = &project.chains[index];
-    // Reading the version table needs no revision: an empty script, not a
-    // copy of the chain's (tens of MiB for thousands of tables).
-    let no_revisions = Script::from_revisions(chain.script.location().to_path_buf(), Vec::new())
-        .expect("an empty script is valid");
-    let migrator = Migrator::new(
-        no_revisions,
-        Settings {
-            version_table: chain.version_table.clone(),
-            ..Settings::default()
-        },
+    let mut dropped = left_out(
+        project.chains.iter().map(|c| &c.version_table),
+        &chain.exclude_tables,
     );
-    let rows = sorted(migrator.current(db).await?);
+    let ahead = ahead
+        .map(|h| h.join().expect("the database reader thread"))
+        .filter(|a| {
+            matches!(db, Database::Url(url) if url == a.url)
+                && a.version_table == chain.version_table
+                && a.left_out == dropped
+        });
+    let (rows, read) = match ahead {
+        Some(a) => a.read,
+        None => read_rows_and_catalog(db, &chain.version_table, &dropped).await,
+    };
+    let rows = rows?;
     let (known, unknown): (Vec<String>, Vec<String>) = rows
         .iter()
         .cloned()
@@ -242,19 +438,7 @@ async fn read_database(
             &chain.exclude_tables,
         ))
     };
-    // Every chain's bookkeeping tables and this chain's exclusions are left
-    // out of the read itself.
-    let mut dropped: BTreeSet<String> = project
-        .chains
-        .iter()
-        .flat_map(Chain::bookkeeping_tables)
-        .collect();
-    dropped.extend(chain.exclude_tables.iter().cloned());
-    let read_options = retort_catalog::ReadOptions::default()
-        .version_table(chain.version_table.clone())
-        .version_log_table(retort_migrate::log_table_name(&chain.version_table))
-        .exclude_tables(dropped.iter().cloned().collect::<Vec<_>>());
-    let read = read_catalog(db, &read_options).await?;
+    let read = read?;
     let mut notes = Vec::new();
     if read.schema.tables.contains_key(SEAQL_MIGRATIONS) {
         notes.push(format!(
@@ -274,6 +458,33 @@ async fn read_database(
         dropped,
         notes,
     })
+}
+
+/// Runs two futures at once on the caller's task; both outputs.
+async fn both<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
+    use std::task::Poll;
+    let (mut a, mut b) = (std::pin::pin!(a), std::pin::pin!(b));
+    let (mut ra, mut rb) = (None, None);
+    std::future::poll_fn(|cx| {
+        if ra.is_none()
+            && let Poll::Ready(v) = a.as_mut().poll(cx)
+        {
+            ra = Some(v);
+        }
+        if rb.is_none()
+            && let Poll::Ready(v) = b.as_mut().poll(cx)
+        {
+            rb = Some(v);
+        }
+        match (ra.take(), rb.take()) {
+            (Some(x), Some(y)) => Poll::Ready((x, y)),
+            (x, y) => {
+                (ra, rb) = (x, y);
+                Poll::Pending
+            }
+        }
+    })
+    .await
 }
 
 /// The catalog over a URL, or over one connection taken from a pool.

@@ -13,7 +13,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use retort_core::{Operation, Replay, Schema, reverse};
+use retort_core::{Operation, Replay, Schema, Table, reverse};
 use retort_diff::Diff;
 use retort_script::{NewRevision, Revision, Script, generate_revision};
 
@@ -34,8 +34,6 @@ pub struct Part {
     pub downgrade: Vec<Operation>,
     /// Tables the part creates.
     pub tables: usize,
-    /// The schema the part applies to (the revisions before it replayed).
-    pub before: Schema,
 }
 
 /// Cuts `diff`, which applies to `from`, into parts that each create at
@@ -76,7 +74,6 @@ pub fn split(from: &Schema, diff: &Diff, max_tables: usize) -> Result<Vec<Part>,
             upgrade: diff.upgrade.clone(),
             downgrade: diff.downgrade.clone(),
             tables: created.len(),
-            before: from.clone(),
         }]);
     }
     // An operation goes in the part of the latest new table it names: a
@@ -97,7 +94,6 @@ pub fn split(from: &Schema, diff: &Diff, max_tables: usize) -> Result<Vec<Part>,
     let mut parts = Vec::with_capacity(ops.len());
     let mut replay = Replay::new(from.clone());
     for (i, part_ops) in ops.into_iter().enumerate() {
-        let before = replay.schema().clone();
         let mut undo: Vec<Vec<Operation>> = Vec::with_capacity(part_ops.len());
         let mut tables = 0;
         for op in &part_ops {
@@ -137,7 +133,6 @@ pub fn split(from: &Schema, diff: &Diff, max_tables: usize) -> Result<Vec<Part>,
             upgrade: part_ops.into_iter().cloned().collect(),
             downgrade,
             tables,
-            before,
         });
     }
     check_parts(from, diff, replay.into_schema(), &parts)?;
@@ -158,7 +153,7 @@ fn check_parts(
             .apply(op)
             .map_err(|e| AutogenError::Split(format!("the whole change: {e}")))?;
     }
-    if canonical(whole.schema()) != canonical(&built) {
+    if !same_canonical(whole.schema(), &built) {
         return Err(AutogenError::Split(
             "the parts do not build what the whole change builds".into(),
         ));
@@ -171,7 +166,7 @@ fn check_parts(
             })?;
         }
     }
-    if canonical(back.schema()) != canonical(from) {
+    if !same_canonical(back.schema(), from) {
         return Err(AutogenError::Split(
             "the parts' downgrades do not give back the schema they started from".into(),
         ));
@@ -179,17 +174,27 @@ fn check_parts(
     Ok(())
 }
 
-/// A schema with each table's indexes and constraints in name order (undo
-/// steps may put them back in another order).
-fn canonical(s: &Schema) -> Schema {
-    let mut s = s.clone();
-    for t in s.tables.values_mut() {
-        t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
-        t.uniques.sort_by(|a, b| a.name.cmp(&b.name));
-        t.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
-        t.checks.sort_by(|a, b| a.name.cmp(&b.name));
-    }
-    s
+/// Whether two schemas are equal once each table's indexes and
+/// constraints are in name order (undo steps may put them back in another
+/// order). Only a table that differs as it is gets sorted copies: the
+/// schemas are not copied whole.
+fn same_canonical(a: &Schema, b: &Schema) -> bool {
+    a.enums == b.enums
+        && a.tables.len() == b.tables.len()
+        && a.tables
+            .iter()
+            .zip(&b.tables)
+            .all(|((na, ta), (nb, tb))| na == nb && (ta == tb || canonical(ta) == canonical(tb)))
+}
+
+/// A table with its indexes and constraints in name order.
+fn canonical(t: &Table) -> Table {
+    let mut t = t.clone();
+    t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+    t.uniques.sort_by(|a, b| a.name.cmp(&b.name));
+    t.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
+    t.checks.sort_by(|a, b| a.name.cmp(&b.name));
+    t
 }
 
 /// The tables an operation names: the one it changes and those its
@@ -213,12 +218,14 @@ fn references(op: &Operation) -> Vec<&str> {
 pub fn write_parts(
     script: &Script,
     new: NewRevision,
-    parts: &[Part],
+    parts: Vec<Part>,
 ) -> Result<Vec<Revision>, AutogenError> {
     let n = parts.len();
     let mut written: Vec<Revision> = Vec::with_capacity(n);
+    // The graph with the parts written so far: a part's parent must be
+    // known to it; no operation is replayed, so none is copied into it.
     let mut current: Option<Script> = None;
-    for (i, part) in parts.iter().enumerate() {
+    for (i, part) in parts.into_iter().enumerate() {
         let message = if n == 1 {
             new.message.clone()
         } else if new.message.is_empty() {
@@ -229,15 +236,15 @@ pub fn write_parts(
         let this = match written.last() {
             None => NewRevision {
                 message,
-                upgrade: part.upgrade.clone(),
-                downgrade: part.downgrade.clone(),
+                upgrade: part.upgrade,
+                downgrade: part.downgrade,
                 ..new.clone()
             },
             Some(prev) => NewRevision {
                 message,
                 head: Some(prev.id.clone()),
-                upgrade: part.upgrade.clone(),
-                downgrade: part.downgrade.clone(),
+                upgrade: part.upgrade,
+                downgrade: part.downgrade,
                 file_template: new.file_template.clone(),
                 create_date: new.create_date,
                 ..NewRevision::default()
@@ -246,10 +253,7 @@ pub fn write_parts(
         let on = current.as_ref().unwrap_or(script);
         let rev = generate_revision(on, this)?;
         if i + 1 < n {
-            // The next part's parent must be known to the graph.
-            let mut all = on.revisions().to_vec();
-            all.push(rev.clone());
-            current = Some(Script::from_revisions(script.location().to_owned(), all)?);
+            current = Some(on.with_graph_of(&rev)?);
         }
         written.push(rev);
     }

@@ -61,16 +61,29 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         }
         return commands::all::run(&config, cli.command);
     }
+    // A command that compares the models starts reading them now, while
+    // the revision files load.
+    let ahead = commands::autogenerate::start_ahead(&config, &cli.command);
     let script = Script::load(&config.script_location).map_err(script_error)?;
-    run_one(&config, script, cli.command)
+    run_one_with(&config, script, cli.command, ahead)
 }
 
 /// Runs `command` for the chain of `config`.
 pub(crate) fn run_one(config: &Config, script: Script, command: Command) -> Result<(), CliError> {
+    run_one_with(config, script, command, Default::default())
+}
+
+/// [`run_one`], with what the command reads ahead already started.
+fn run_one_with(
+    config: &Config,
+    script: Script,
+    command: Command,
+    ahead: commands::autogenerate::Ahead,
+) -> Result<(), CliError> {
     match command {
         Command::Init { .. } | Command::Completions { .. } => unreachable!("handled above"),
         Command::Revision(args) if args.autogenerate => {
-            commands::autogenerate::revision(config, script, args)
+            commands::autogenerate::revision(config, script, args, ahead)
         }
         Command::Revision(args) => commands::revision::revision(config, &script, args),
         Command::Check {
@@ -78,9 +91,9 @@ pub(crate) fn run_one(config: &Config, script: Script, command: Command) -> Resu
             format,
             dialect,
             ..
-        } => commands::autogenerate::check(config, script, offline, format, dialect),
+        } => commands::autogenerate::check(config, script, offline, format, dialect, ahead),
         Command::Baseline { message, rev_id } => {
-            commands::autogenerate::baseline(config, script, message, rev_id)
+            commands::autogenerate::baseline(config, script, message, rev_id, ahead)
         }
         Command::Merge {
             revisions,

@@ -34,5 +34,5 @@ pub use code::{CODES, Category, CodeInfo, Severity, code_info};
 pub use config::LintConfig;
 pub use error::LintError;
 pub use finding::{Also, Finding, Report};
-pub use lint::{LintOptions, lint_ops, lint_revisions};
+pub use lint::{LintOptions, lint_ops, lint_ops_on, lint_revisions};
 pub use narrowing::{Fit, fit, narrowing, pg_rewrites};

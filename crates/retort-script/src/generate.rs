@@ -182,13 +182,13 @@ fn write_new(
     }
     text.push_str(&render_revision(&rev));
     text.push_str(&new.scaffold.text());
-    // What is written must parse, and the graph with it must still load.
+    // What is written must parse, and the graph with it must still load
+    // (the graph needs no operations: a big chain is not copied for it).
     let rev = Revision::parse(&text, &path)?;
-    let mut all = script.revisions().to_vec();
-    all.push(rev);
-    Script::from_revisions(script.location().to_owned(), all)?;
+    script.with_graph_of(&rev)?;
     write_new_file(&path, &text)?;
-    Revision::read(&path)
+    // The file holds exactly `text`: what was parsed is what a read gives.
+    Ok(rev)
 }
 
 fn write_new_file(path: &Path, text: &str) -> Result<(), ScriptError> {

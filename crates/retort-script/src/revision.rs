@@ -133,6 +133,27 @@ impl Revision {
         }
     }
 
+    /// This revision without its operations (nor their lines and
+    /// `lint_ignore`): all the graph of a [`crate::Script`] looks at.
+    pub(crate) fn graph_only(&self) -> Revision {
+        Revision {
+            id: self.id.clone(),
+            down_revisions: self.down_revisions.clone(),
+            message: self.message.clone(),
+            create_date: self.create_date,
+            branch_labels: self.branch_labels.clone(),
+            depends_on: self.depends_on.clone(),
+            replaces: self.replaces.clone(),
+            upgrade: Vec::new(),
+            downgrade: Vec::new(),
+            path: self.path.clone(),
+            upgrade_lines: Vec::new(),
+            downgrade_lines: Vec::new(),
+            upgrade_lint: Vec::new(),
+            safety: self.safety,
+        }
+    }
+
     /// Whether this revision joins several parents.
     pub fn is_merge(&self) -> bool {
         self.down_revisions.len() > 1

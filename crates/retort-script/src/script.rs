@@ -65,6 +65,43 @@ impl Node {
     }
 }
 
+/// Reads and parses `files` on a few threads (a big chain's TOML is most
+/// of the time of loading it); the results in the order of `files`.
+fn read_all(files: &[&Path]) -> Vec<Result<Revision, ScriptError>> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8)
+        .min(files.len());
+    if threads <= 1 {
+        return files.iter().map(|p| Revision::read(p)).collect();
+    }
+    // Each thread takes the next file not taken yet: files differ in size.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut out: Vec<(usize, Result<Revision, ScriptError>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(path) = files.get(i) else {
+                            return mine;
+                        };
+                        mine.push((i, Revision::read(path)));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("revision reader thread panicked"))
+            .collect()
+    });
+    out.sort_by_key(|(i, _)| *i);
+    out.into_iter().map(|(_, r)| r).collect()
+}
+
 impl Script {
     /// Creates `<script_location>/versions/` (and its parents) if missing.
     pub fn ensure_dirs(script_location: &Path) -> Result<PathBuf, ScriptError> {
@@ -98,15 +135,25 @@ impl Script {
             entries.push((name, entry.path(), entry.file_type()?.is_dir()));
         }
         entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let is_revision =
+            |path: &Path, is_dir: bool| !is_dir && path.extension().is_some_and(|e| e == "toml");
+        let files: Vec<&Path> = entries
+            .iter()
+            .filter(|(_, path, is_dir)| is_revision(path, *is_dir))
+            .map(|(_, path, _)| path.as_path())
+            .collect();
+        let mut read = read_all(&files).into_iter();
         let mut revs = Vec::with_capacity(entries.len());
+        // In name order, so that the first problem reported is the first
+        // file's, whatever thread read it.
         for (_, path, is_dir) in entries {
             if is_dir {
                 return Err(ScriptError::UnexpectedDirectory { path });
             }
-            if path.extension().is_none_or(|e| e != "toml") {
+            if !is_revision(&path, false) {
                 return Err(ScriptError::NotARevisionFile { path });
             }
-            revs.push(Revision::read(&path)?);
+            revs.push(read.next().expect("one result per revision file")?);
         }
         Script::from_revisions(script_location.to_owned(), revs)
     }
@@ -124,6 +171,17 @@ impl Script {
             .map(|(name, text)| Revision::parse(text, &versions.join(name)))
             .collect::<Result<Vec<_>, _>>()?;
         Script::from_revisions(location, revs)
+    }
+
+    /// The graph of this script with `rev` added, for questions about the
+    /// graph only (heads, parents, ids and labels taken): its revisions
+    /// carry no operations, so it must not be replayed, planned or linted.
+    /// An error when `rev` does not fit (its id or a label is taken, a
+    /// parent is missing), as [`Script::from_revisions`] would give.
+    pub fn with_graph_of(&self, rev: &Revision) -> Result<Script, ScriptError> {
+        let mut all: Vec<Revision> = self.revs.iter().map(Revision::graph_only).collect();
+        all.push(rev.graph_only());
+        Script::from_revisions(self.location.clone(), all)
     }
 
     /// Builds the graph from revisions already in memory (in the given order).

@@ -477,3 +477,34 @@ fn missing_versions_dir() {
     assert!(s.revisions().is_empty());
     assert!(tmp.path().join("versions").is_dir());
 }
+
+/// The files are parsed on several threads; the problem reported is still
+/// the first file's in name order, whichever kind it is.
+#[test]
+fn the_first_bad_file_in_name_order_is_reported() {
+    let d = Dir::new();
+    for i in 0..12 {
+        d.rev(&format!("r{i:02}"));
+    }
+    d.file("50_bad.toml", "revision = \"x\"\nmessage = \n")
+        .file("60_bad.toml", "revision = \n");
+    let (e, msg) = load_error(&d);
+    assert!(
+        matches!(&e, ScriptError::Parse { path, line: 2, .. } if path.ends_with("50_bad.toml")),
+        "{msg}"
+    );
+    d.file("40_notes.txt", "not a revision");
+    let (e, msg) = load_error(&d);
+    assert!(
+        matches!(&e, ScriptError::NotARevisionFile { path } if path.ends_with("40_notes.txt")),
+        "{msg}"
+    );
+    // Good files only: every one, in name order.
+    let d = Dir::new();
+    for i in 0..12 {
+        d.rev(&format!("r{i:02}"));
+    }
+    let ids: Vec<String> = d.load().revisions().iter().map(|r| r.id.clone()).collect();
+    let want: Vec<String> = (0..12).map(|i| format!("r{i:02}")).collect();
+    assert_eq!(ids, want);
+}

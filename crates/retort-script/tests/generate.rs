@@ -237,3 +237,50 @@ fn existing_file_is_not_overwritten() {
     let e = generate_revision(&reload(&d), again).unwrap_err();
     assert!(e.to_string().contains("fixed.toml"), "{e}");
 }
+
+#[test]
+fn the_revision_returned_is_the_file_as_read_back() {
+    let d = Dir::new();
+    let op = retort_core::Operation::DropTable {
+        table: "old".into(),
+    };
+    let rev = generate_revision(
+        &reload(&d),
+        NewRevision {
+            upgrade: vec![op.clone(), op],
+            ..with_id("drop", "aaaa")
+        },
+    )
+    .unwrap();
+    assert_eq!(rev.upgrade_lines.len(), 2, "lines of the written file");
+    let read = reload(&d);
+    let back = read.get("aaaa").unwrap();
+    assert_eq!(&rev, back);
+    assert_eq!(rev.upgrade_lines, back.upgrade_lines);
+    assert_eq!(rev.checksum(), back.checksum());
+}
+
+#[test]
+fn a_graph_with_a_new_revision_chains_the_next_one() {
+    let d = Dir::new();
+    let a = generate_revision(&reload(&d), with_id("one", "aaaa")).unwrap();
+    let graph = reload(&d).with_graph_of(&a).unwrap_err();
+    assert!(
+        matches!(graph, ScriptError::DuplicateRevision { ref id, .. } if id == "aaaa"),
+        "{graph}"
+    );
+    // On the script as it was before `a` was written, the graph knows `a`.
+    let before = Script::from_revisions(d.root().to_owned(), Vec::new()).unwrap();
+    let graph = before.with_graph_of(&a).unwrap();
+    assert_eq!(graph.heads(), ["aaaa"]);
+    let b = generate_revision(
+        &graph,
+        NewRevision {
+            head: Some("aaaa".into()),
+            ..with_id("two", "bbbb")
+        },
+    )
+    .unwrap();
+    assert_eq!(b.down_revisions, ["aaaa"]);
+    assert_eq!(reload(&d).heads(), ["bbbb"]);
+}

@@ -124,7 +124,13 @@ fn json_document(config: &Config, command: &Command) -> Result<(), CliError> {
             Command::Check {
                 offline, dialect, ..
             } => {
-                let report = super::autogenerate::check_report(&c, script, *offline, *dialect)?;
+                let report = super::autogenerate::check_report(
+                    &c,
+                    script,
+                    *offline,
+                    *dialect,
+                    Default::default(),
+                )?;
                 if !report.in_sync() {
                     differing.push(label(&c));
                 }

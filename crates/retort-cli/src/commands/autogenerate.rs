@@ -7,14 +7,14 @@ use std::path::Path;
 
 use retort_autogen::Diff;
 use retort_autogen::{
-    Against, AutogenError, Chain, Comparison, Project, Sources, compare, plan_baseline,
-    read_sources, split, write_parts,
+    Against, AutogenError, Chain, Comparison, DatabaseRead, ModelsRead, Project, Sources, compare,
+    plan_baseline, read_sources_with, split, write_parts,
 };
 use retort_core::Dialect;
 use retort_migrate::Migrator;
 use retort_script::{NewRevision, Script, generate_revision};
 
-use crate::args::{CheckFormat, RevisionArgs};
+use crate::args::{CheckFormat, Command, RevisionArgs};
 use crate::config::Config;
 use crate::error::CliError;
 
@@ -38,6 +38,53 @@ pub(crate) fn read_models(config: &Config) -> Result<retort_entity::ModelSet, Cl
         crate::style::warn(w);
     }
     Ok(read)
+}
+
+/// What a comparing command reads before its revisions are loaded, so
+/// that the reads overlap the loading: the chain's models, and online its
+/// database's version rows and catalog (each on its own thread).
+#[derive(Debug, Default)]
+pub(crate) struct Ahead {
+    models: Option<ModelsRead>,
+    database: Option<std::thread::JoinHandle<DatabaseRead>>,
+}
+
+/// Starts [`Ahead`] when `command` compares the models (`check`,
+/// `revision --autogenerate`, `baseline`). Whatever cannot be started
+/// (no URL, an unknown scheme) is left to the command, which reports it.
+pub(crate) fn start_ahead(config: &Config, command: &Command) -> Ahead {
+    let online = match command {
+        Command::Revision(args) if args.autogenerate => !args.offline && args.dialect.is_none(),
+        Command::Check {
+            offline, dialect, ..
+        } => !offline && dialect.is_none(),
+        Command::Baseline { .. } => true,
+        _ => return Ahead::default(),
+    };
+    let models = (!config.models.paths.is_empty()).then(|| {
+        ModelsRead::start(
+            config.models.paths.clone(),
+            retort_entity::ReadOptions {
+                types: config.models.types.clone(),
+                exclude_tables: config.models.exclude_tables.clone(),
+            },
+        )
+    });
+    let database = online
+        .then(|| {
+            let url = url(config).ok()?.to_owned();
+            Dialect::from_url(&url).ok()?;
+            let chains = config.all_chains().ok()?;
+            let index = chains.iter().position(|c| c.app == config.app)?;
+            let version_tables: Vec<String> =
+                chains.iter().map(|c| c.version_table.clone()).collect();
+            let exclude = config.models.exclude_tables.clone();
+            Some(std::thread::spawn(move || {
+                block_on(DatabaseRead::read(&url, &version_tables, index, &exclude))
+            }))
+        })
+        .flatten();
+    Ahead { models, database }
 }
 
 /// Every chain of the config as the library sees them, and the index of
@@ -101,6 +148,7 @@ fn sources(
     script: Script,
     offline: bool,
     dialect: Option<Dialect>,
+    ahead: Ahead,
 ) -> Result<(Sources, Script), CliError> {
     let (mut project, index) = project(config, script)?;
     let against = if offline {
@@ -124,7 +172,14 @@ fn sources(
         })?;
         Against::Database(url)
     };
-    let sources = block_on(read_sources(&project, index, against)).map_err(autogen_error)?;
+    let sources = block_on(read_sources_with(
+        &project,
+        index,
+        against,
+        ahead.models,
+        ahead.database,
+    ))
+    .map_err(autogen_error)?;
     for w in &sources.warnings {
         crate::style::warn(w);
     }
@@ -171,8 +226,13 @@ fn destructive_header(diff: &Diff) -> Vec<String> {
 }
 
 /// `revision --autogenerate`: the new revision's id on stdout.
-pub fn revision(config: &Config, script: Script, args: RevisionArgs) -> Result<(), CliError> {
-    match generate(config, script, args)? {
+pub fn revision(
+    config: &Config,
+    script: Script,
+    args: RevisionArgs,
+    ahead: Ahead,
+) -> Result<(), CliError> {
+    match generate(config, script, args, ahead)? {
         Some(new) => {
             for rev in &new.revisions {
                 outln!("{}", rev.id)?;
@@ -198,8 +258,9 @@ pub(crate) fn generate(
     config: &Config,
     script: Script,
     args: RevisionArgs,
+    ahead: Ahead,
 ) -> Result<Option<Generated>, CliError> {
-    let (sources, script) = sources(config, script, args.offline, args.dialect)?;
+    let (sources, script) = sources(config, script, args.offline, args.dialect, ahead)?;
     let script = &script;
     let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let mut answer = ask;
@@ -253,13 +314,15 @@ pub(crate) fn generate(
         file_template: Some(config.file_template.clone()),
         ..NewRevision::default()
     };
-    let revisions = write_parts(script, new, &parts).map_err(autogen_error)?;
+    let revisions = write_parts(script, new, parts).map_err(autogen_error)?;
     let mut lint_errors = 0;
-    for (rev, part) in revisions.iter().zip(&parts) {
+    // Each part is linted on the schema the parts before it build: one
+    // replay across them, from the chain's schema.
+    let mut before = retort_core::Replay::new(sources.chain.clone());
+    for rev in &revisions {
         eprintln!("Generating {} ... done", rev.path.display());
         // What `retort lint` would say of it, before anyone runs it.
-        lint_errors +=
-            super::lint::report_new_revision(config, &part.before, rev, sources.dialect)?;
+        lint_errors += super::lint::report_new_revision(config, &mut before, rev, sources.dialect)?;
     }
     Ok(Some(Generated {
         revisions,
@@ -298,8 +361,9 @@ pub fn check(
     offline: bool,
     format: CheckFormat,
     dialect: Option<Dialect>,
+    ahead: Ahead,
 ) -> Result<(), CliError> {
-    let report = check_report(config, script, offline, dialect)?;
+    let report = check_report(config, script, offline, dialect, ahead)?;
     match format {
         CheckFormat::Json => outln!(
             "{}",
@@ -338,8 +402,11 @@ pub(crate) fn check_report(
     script: Script,
     offline: bool,
     dialect: Option<Dialect>,
+    ahead: Ahead,
 ) -> Result<Comparison, CliError> {
-    Ok(compare(&sources(config, script, offline, dialect)?.0))
+    Ok(compare(
+        &sources(config, script, offline, dialect, ahead)?.0,
+    ))
 }
 
 /// `baseline -m MSG`: writes what the database has and the chain does not
@@ -349,8 +416,9 @@ pub fn baseline(
     script: Script,
     message: Option<String>,
     rev_id: Option<String>,
+    ahead: Ahead,
 ) -> Result<(), CliError> {
-    let (sources, script) = sources(config, script, false, None)?;
+    let (sources, script) = sources(config, script, false, None, ahead)?;
     let script = &script;
     let plan = plan_baseline(&sources).map_err(autogen_error)?;
     for n in &plan.notes {

@@ -35,7 +35,7 @@ pub fn run(config: &Config, script: Script, args: AutoMigrateArgs) -> Result<(),
         offline: false,
         dialect: None,
     };
-    let generated = super::autogenerate::generate(config, script, revision)?;
+    let generated = super::autogenerate::generate(config, script, revision, Default::default())?;
     // The chain now has the new file.
     let script = Script::load(&config.script_location).map_err(crate::script_error)?;
     let Some(new) = generated else {

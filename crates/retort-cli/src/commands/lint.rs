@@ -152,10 +152,11 @@ pub(crate) fn findings_text(report: &Report) -> String {
 }
 
 /// The findings on one revision just written (autogenerate), on stderr;
-/// returns how many are errors.
+/// returns how many are errors. `before` is the schema it applies to, left
+/// with the revision applied.
 pub(crate) fn report_new_revision(
     config: &Config,
-    before: &retort_core::Schema,
+    before: &mut retort_core::Replay,
     rev: &Revision,
     dialect: Option<Dialect>,
 ) -> Result<usize, CliError> {
@@ -166,8 +167,8 @@ pub(crate) fn report_new_revision(
         dialect,
         config: settings,
     };
-    let report =
-        retort_lint::lint_ops(before, rev, &options).map_err(|e| CliError::user(e.to_string()))?;
+    let report = retort_lint::lint_ops_on(before, rev, &options)
+        .map_err(|e| CliError::user(e.to_string()))?;
     if !report.findings.is_empty() {
         eprintln!(
             "Lint ({} error(s), {} warning(s); `retort lint {}` to see them again):",
