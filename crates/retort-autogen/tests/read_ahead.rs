@@ -3,34 +3,15 @@
 //! gives, and a read ahead of something else (other entity files, another
 //! database, another version table) is not used.
 
-use std::path::PathBuf;
+mod common;
+
 use std::thread::JoinHandle;
 
-use retort_autogen::{
-    Against, Chain, DatabaseRead, ModelsRead, Project, Sources, read_sources, read_sources_with,
-};
+use common::{project, root};
+use retort_autogen::{Against, DatabaseRead, ModelsRead, Sources, read_sources, read_sources_with};
 use retort_core::Dialect;
 use retort_migrate::Migrator;
-use retort_script::Script;
 use retort_testing::test_db;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn project() -> Project {
-    Project {
-        chains: vec![Chain {
-            name: None,
-            script: Script::load(&root().join("migrations")).unwrap(),
-            version_table: "alembic_version".into(),
-            model_paths: vec![root().join("fixtures/blog/entity")],
-            exclude_tables: Vec::new(),
-            models: None,
-        }],
-        types: Default::default(),
-    }
-}
 
 fn models(dir: &str) -> ModelsRead {
     ModelsRead::start(

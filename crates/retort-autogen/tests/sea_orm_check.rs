@@ -1,32 +1,14 @@
 //! `check` through the application's SeaORM `DatabaseConnection`
 //! (`Against::Connection`): the same three pairs as through a URL.
 
-use std::path::PathBuf;
+mod common;
 
-use retort_autogen::{Against, Chain, Pair, Project, compare, read_sources};
+use common::{project, root};
+use retort_autogen::{Against, Pair, compare, read_sources};
 use retort_core::Dialect;
 use retort_migrate::Migrator;
-use retort_script::Script;
 use retort_testing::test_db;
 use sea_orm::ConnectionTrait;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn project() -> Project {
-    Project {
-        chains: vec![Chain {
-            name: None,
-            script: Script::load(&root().join("migrations")).unwrap(),
-            version_table: "alembic_version".into(),
-            model_paths: vec![root().join("fixtures/blog/entity")],
-            exclude_tables: Vec::new(),
-            models: None,
-        }],
-        types: Default::default(),
-    }
-}
 
 async fn check_through_connection(dialect: Dialect) {
     let db = test_db!(dialect, "seaorm_check");

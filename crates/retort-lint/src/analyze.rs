@@ -201,7 +201,7 @@ pub(crate) fn analyze(cx: &Context<'_>, op: &Operation) -> Vec<Raw> {
         } => {
             // PostgreSQL's `NOT VALID` leaves the existing rows unchecked:
             // the `validate_constraint` step is the one that can fail.
-            if !(cx.is(Dialect::Postgres) && !*validate) {
+            if *validate || !cx.is(Dialect::Postgres) {
                 out.push(raw(
                     "RT204",
                     format!(
@@ -225,7 +225,7 @@ pub(crate) fn analyze(cx: &Context<'_>, op: &Operation) -> Vec<Raw> {
             validate,
             ..
         } => {
-            if !(cx.is(Dialect::Postgres) && !*validate) {
+            if *validate || !cx.is(Dialect::Postgres) {
                 out.push(raw(
                     "RT205",
                     format!("the foreign key `{table}` ({}) -> `{ref_table}` fails if an existing row points at nothing", columns.join(", ")),

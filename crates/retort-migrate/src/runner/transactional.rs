@@ -171,16 +171,7 @@ pub(super) async fn run_step(
                 step.after_commit.first().map(|a| a.sql.as_str()),
             )
         } else {
-            state.insert_log(
-                &step.revision,
-                run.direction,
-                run.batch,
-                run.checksum,
-                run.started.elapsed().as_millis() as i64,
-                DONE,
-                total,
-                total,
-            )
+            done_log(state, run, total)
         };
         if let Err(e) = conn.execute(log.as_str()).await {
             failed = Some(Failure::new(statements.len(), log.as_str(), &e));
@@ -223,6 +214,21 @@ pub(super) async fn run_step(
             })
         }
     }
+}
+
+/// The log row of a revision whose `total` statements all ran, with the
+/// time since it started.
+fn done_log(state: &State<'_>, run: &StepRun<'_>, total: usize) -> Sql {
+    state.insert_log(
+        &run.step.revision,
+        run.direction,
+        run.batch,
+        run.checksum,
+        run.started.elapsed().as_millis() as i64,
+        DONE,
+        total,
+        total,
+    )
 }
 
 /// The statements after the revision's transaction committed, then the
@@ -368,16 +374,7 @@ async fn two_trips(
             return None;
         }
         // Written after the statements ran, so it holds their duration.
-        let log = state.insert_log(
-            &step.revision,
-            run.direction,
-            run.batch,
-            run.checksum,
-            run.started.elapsed().as_millis() as i64,
-            DONE,
-            total,
-            total,
-        );
+        let log = done_log(state, run, total);
         last.extend(step.version.iter().map(Sql::as_str));
         last.push(log.as_str());
         last.push(COMMIT);
