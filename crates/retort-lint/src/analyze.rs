@@ -48,6 +48,13 @@ impl Context<'_> {
     }
 }
 
+/// The hints of RT204 and RT205, on the add or on the `validate_constraint`
+/// that reads the rows.
+const FIX_BREAKING_ROWS: &str =
+    "fix the rows that break it first, in an `execute` step or an earlier revision";
+const FIX_ORPHAN_ROWS: &str =
+    "delete or fix the orphan rows first, in an `execute` step or an earlier revision";
+
 /// Every finding of `op`.
 pub(crate) fn analyze(cx: &Context<'_>, op: &Operation) -> Vec<Raw> {
     let mut out = Vec::new();
@@ -207,7 +214,7 @@ pub(crate) fn analyze(cx: &Context<'_>, op: &Operation) -> Vec<Raw> {
                     format!(
                         "check `{name}` ({expr}) on `{table}` fails if an existing row breaks it"
                     ),
-                    "fix the rows that break it first, in an `execute` step or an earlier revision",
+                    FIX_BREAKING_ROWS,
                 ));
             }
             if cx.is(Dialect::Postgres) && *validate {
@@ -229,7 +236,7 @@ pub(crate) fn analyze(cx: &Context<'_>, op: &Operation) -> Vec<Raw> {
                 out.push(raw(
                     "RT205",
                     format!("the foreign key `{table}` ({}) -> `{ref_table}` fails if an existing row points at nothing", columns.join(", ")),
-                    "delete or fix the orphan rows first, in an `execute` step or an earlier revision",
+                    FIX_ORPHAN_ROWS,
                 ));
             }
             if cx.is(Dialect::Postgres) && *validate {
@@ -248,7 +255,7 @@ pub(crate) fn analyze(cx: &Context<'_>, op: &Operation) -> Vec<Raw> {
                 out.push(raw(
                     "RT204",
                     format!("validating check `{name}` on `{table}` fails if an existing row breaks it"),
-                    "fix the rows that break it first, in an `execute` step or an earlier revision",
+                    FIX_BREAKING_ROWS,
                 ));
             } else if let Some(f) =
                 t.and_then(|t| t.foreign_keys.iter().find(|f| f.name == *name))
@@ -260,7 +267,7 @@ pub(crate) fn analyze(cx: &Context<'_>, op: &Operation) -> Vec<Raw> {
                         f.columns.join(", "),
                         f.ref_table
                     ),
-                    "delete or fix the orphan rows first, in an `execute` step or an earlier revision",
+                    FIX_ORPHAN_ROWS,
                 ));
             }
         }

@@ -99,12 +99,13 @@ pub fn merge_with(
     write_new(script, new, parents)
 }
 
-fn write_new(
+/// The id of a new revision: `requested`, when it is a valid id no
+/// revision has, or a random one.
+pub(crate) fn new_revision_id(
     script: &Script,
-    new: NewRevision,
-    parents: Vec<String>,
-) -> Result<Revision, ScriptError> {
-    let id = match new.rev_id {
+    requested: Option<String>,
+) -> Result<String, ScriptError> {
+    match requested {
         Some(id) => {
             if let Some(reason) = revision_id_problem(&id) {
                 return Err(ScriptError::BadNewRevisionId { id, reason });
@@ -115,10 +116,18 @@ fn write_new(
                     path: r.path.clone(),
                 });
             }
-            id
+            Ok(id)
         }
-        None => random_id(script)?,
-    };
+        None => random_id(script),
+    }
+}
+
+fn write_new(
+    script: &Script,
+    new: NewRevision,
+    parents: Vec<String>,
+) -> Result<Revision, ScriptError> {
+    let id = new_revision_id(script, new.rev_id)?;
     for label in &new.branch_labels {
         if let Some(reason) = label_problem(label) {
             return Err(ScriptError::BadBranchLabel {

@@ -7,8 +7,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, SubsecRound, Utc};
 use retort_core::{Operation, Replay, Schema, canonical, squash_operations};
 
-use crate::generate::random_id;
-use crate::revision::revision_id_problem;
+use crate::generate::new_revision_id;
 use crate::{DEFAULT_FILE_TEMPLATE, Revision, Script, ScriptError, file_name, render_revision};
 
 /// What `retort squash FROM:TO` asks for.
@@ -145,21 +144,7 @@ pub fn squash(script: &Script, request: SquashRequest) -> Result<Squashed, Scrip
         unfolded.push("downgrade");
     }
 
-    let id = match request.rev_id {
-        Some(id) => {
-            if let Some(reason) = revision_id_problem(&id) {
-                return Err(ScriptError::BadNewRevisionId { id, reason });
-            }
-            if let Some(r) = script.get(&id) {
-                return Err(ScriptError::RevisionIdTaken {
-                    id,
-                    path: r.path.clone(),
-                });
-            }
-            id
-        }
-        None => random_id(script)?,
-    };
+    let id = new_revision_id(script, request.rev_id)?;
     let create_date = request
         .create_date
         .unwrap_or_else(|| Utc::now().trunc_subsecs(0));
