@@ -13,6 +13,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqlitePool, SqliteRow
 use sqlx::{AssertSqlSafe, ConnectOptions, Connection, MySql, Postgres, Row, Sqlite};
 
 use crate::MigrateError;
+use crate::sqlite_handle::Direct;
 
 /// Where to run: a URL, or a pool the application already has.
 ///
@@ -142,6 +143,9 @@ pub(crate) enum Conn {
     Pg(Handle<PgConnection, PoolConnection<Postgres>>),
     My(Handle<MySqlConnection, PoolConnection<MySql>>),
     Lite(Handle<SqliteConnection, PoolConnection<Sqlite>>),
+    /// A SQLite connection of retort's own, its handle locked for the
+    /// revisions of a run ([`crate::sqlite_handle::with_handle`]).
+    Direct(Direct),
 }
 
 /// Rows with every cell as text (`None` for NULL).
@@ -237,6 +241,8 @@ impl Conn {
             Conn::Pg(Handle::Own(c)) => drop(c.close().await),
             Conn::My(Handle::Own(c)) => drop(c.close().await),
             Conn::Lite(Handle::Own(c)) => drop(c.close().await),
+            // Only ever a loan of a `Conn::Lite`, which is closed after it.
+            Conn::Direct(_) => {}
         }
     }
 
@@ -245,7 +251,10 @@ impl Conn {
     pub(crate) fn is_own(&self) -> bool {
         matches!(
             self,
-            Conn::Pg(Handle::Own(_)) | Conn::My(Handle::Own(_)) | Conn::Lite(Handle::Own(_))
+            Conn::Pg(Handle::Own(_))
+                | Conn::My(Handle::Own(_))
+                | Conn::Lite(Handle::Own(_))
+                | Conn::Direct(_)
         )
     }
 
@@ -253,7 +262,7 @@ impl Conn {
         match self {
             Conn::Pg(_) => Dialect::Postgres,
             Conn::My(_) => Dialect::Mysql,
-            Conn::Lite(_) => Dialect::Sqlite,
+            Conn::Lite(_) | Conn::Direct(_) => Dialect::Sqlite,
         }
     }
 
@@ -264,6 +273,7 @@ impl Conn {
             Conn::Pg(c) => q.execute(&mut **c).await.map(drop),
             Conn::My(c) => q.execute(&mut **c).await.map(drop),
             Conn::Lite(c) => q.execute(&mut **c).await.map(drop),
+            Conn::Direct(d) => d.execute(sql),
         }
     }
 
@@ -291,6 +301,7 @@ impl Conn {
                 .iter()
                 .map(sqlite_cells)
                 .collect(),
+            Conn::Direct(d) => d.fetch(sql)?,
         })
     }
 }

@@ -29,6 +29,9 @@ mod prechecks;
 mod runner;
 mod script;
 mod seed;
+// SQLite's C API on the handle sqlx locks for it (see the module).
+#[allow(unsafe_code)]
+mod sqlite_handle;
 mod state;
 
 pub use baseline::{BASELINE, REPLACED};

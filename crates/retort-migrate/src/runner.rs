@@ -575,8 +575,12 @@ impl Migrator {
             batch: (!sql.steps.is_empty()).then_some(batch),
             steps: Vec::new(),
         };
-        self.execute_steps(conn, &state, &sql, batch, *fk_off, resume, &mut report)
-            .await?;
+        // SQLite: on the connection's own handle (see `sqlite_handle`).
+        crate::sqlite_handle::with_handle(conn, async |conn| {
+            self.execute_steps(conn, &state, &sql, batch, *fk_off, resume, &mut report)
+                .await
+        })
+        .await?;
         Ok(report)
     }
 

@@ -1,0 +1,370 @@
+//! SQLite: the revisions of a run on the connection's own thread.
+//!
+//! sqlx runs a SQLite connection on a worker thread of its own and passes
+//! every query, every statement's result and every row between that thread
+//! and the caller through channels. A revision costs about ten thread
+//! wake-ups that way: with 10,000 one-statement revisions, most of the run
+//! was `futex` and `epoll_wait` calls, not SQLite. For the revisions of a
+//! run on a connection retort opened itself, [`with_handle`] locks the
+//! connection's handle (sqlx's `SqliteConnection::lock_handle`, made for
+//! calls to SQLite's C API) and the statements run on the caller's thread:
+//! the same connection, settings, transactions and busy timeout, without
+//! the hand-offs.
+//!
+//! A connection borrowed from the application's pool keeps going through
+//! sqlx: a statement waiting on the busy timeout here blocks the thread it
+//! runs on, which is retort's own in the command-line tool but may be one
+//! of the application's runtime threads.
+//!
+//! This is the crate's one module with `unsafe` code. Its invariant: a
+//! [`Direct`] exists only inside [`with_handle`], while the lock it was
+//! made from is held, and the lock is released only after it is gone; sqlx
+//! makes no call on the handle while it is locked. Every call goes through
+//! `&mut Direct`, so there is one caller at a time.
+
+use std::borrow::Cow;
+use std::ffi::{CStr, c_int};
+use std::fmt;
+use std::ptr::{self, NonNull};
+
+use libsqlite3_sys as ffi;
+use sqlx::error::{DatabaseError, ErrorKind};
+
+use crate::connection::{Conn, Handle, Rows};
+
+/// A SQLite connection's handle, locked for the caller (see the module).
+pub(crate) struct Direct {
+    handle: NonNull<ffi::sqlite3>,
+}
+
+// SAFETY: the handle is used by one caller at a time (`&mut self`), and
+// sqlx's SQLite connections are opened in SQLite's multi-thread mode, in
+// which a connection may move between threads between calls. `&Direct`
+// gives access to nothing.
+unsafe impl Send for Direct {}
+unsafe impl Sync for Direct {}
+
+/// Runs `f` on `conn`. A SQLite connection of retort's own is handed to
+/// `f` as [`Conn::Direct`] over its locked handle; any other connection is
+/// handed over as it is. When the handle cannot be locked (sqlx's worker
+/// is gone), `f` gets the connection as it is, and fails as it would have.
+pub(crate) async fn with_handle<R>(conn: &mut Conn, f: impl AsyncFnOnce(&mut Conn) -> R) -> R {
+    let Conn::Lite(Handle::Own(c)) = conn else {
+        return f(conn).await;
+    };
+    let Ok(mut locked) = c.lock_handle().await else {
+        return f(conn).await;
+    };
+    // The invariant of the module: `direct` is dropped before `locked`.
+    let mut direct = Conn::Direct(Direct {
+        handle: locked.as_raw_handle(),
+    });
+    let result = f(&mut direct).await;
+    drop(direct);
+    drop(locked);
+    result
+}
+
+impl Direct {
+    /// Runs SQL as written (one or more statements), like
+    /// `sqlx::raw_sql(..).execute`: it stops at the first statement that fails.
+    pub(crate) fn execute(&mut self, sql: &str) -> Result<(), sqlx::Error> {
+        self.run(sql, None)
+    }
+
+    /// Runs a query; the rows of every statement, each cell as text (an
+    /// integer or a real in its decimal form), `None` for NULL.
+    pub(crate) fn fetch(&mut self, sql: &str) -> Result<Rows, sqlx::Error> {
+        let mut rows = Vec::new();
+        self.run(sql, Some(&mut rows))?;
+        Ok(rows)
+    }
+
+    fn run(&mut self, sql: &str, mut rows: Option<&mut Rows>) -> Result<(), sqlx::Error> {
+        let db = self.handle.as_ptr();
+        let mut rest = sql.as_bytes();
+        while !rest.is_empty() {
+            let len = c_int::try_from(rest.len())
+                .map_err(|_| sqlx::Error::Protocol("a statement longer than 2 GiB".into()))?;
+            let mut stmt = ptr::null_mut();
+            let mut tail = ptr::null();
+            // SAFETY: `db` is the locked handle; `rest` outlives the call and
+            // `len` is its length; `stmt` and `tail` are valid out pointers.
+            let rc = unsafe {
+                ffi::sqlite3_prepare_v2(db, rest.as_ptr().cast(), len, &mut stmt, &mut tail)
+            };
+            if rc != ffi::SQLITE_OK {
+                return Err(last_error(db));
+            }
+            // SQLite points `tail` into `rest`, after the statement it read.
+            let read = if tail.is_null() {
+                rest.len()
+            } else {
+                (tail as usize)
+                    .saturating_sub(rest.as_ptr() as usize)
+                    .min(rest.len())
+            };
+            rest = &rest[read..];
+            if stmt.is_null() {
+                // Only white space or a comment was left.
+                if read == 0 {
+                    break;
+                }
+                continue;
+            }
+            let stmt = Statement(stmt);
+            loop {
+                // SAFETY: `stmt` is a statement of `db`, not yet finalized.
+                match unsafe { ffi::sqlite3_step(stmt.0) } {
+                    ffi::SQLITE_ROW => {
+                        if let Some(rows) = rows.as_deref_mut() {
+                            rows.push(stmt.cells());
+                        }
+                    }
+                    ffi::SQLITE_DONE => break,
+                    // Read before `stmt` is finalized, which resets the message.
+                    _ => return Err(last_error(db)),
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A prepared statement, finalized when dropped.
+struct Statement(*mut ffi::sqlite3_stmt);
+
+impl Statement {
+    fn cells(&self) -> Vec<Option<String>> {
+        // SAFETY (every call here): `self.0` is a statement that has just
+        // returned a row; the text pointer is valid for the number of
+        // bytes `sqlite3_column_bytes` gives until the next call on the
+        // statement, and it is copied before then.
+        let columns = unsafe { ffi::sqlite3_column_count(self.0) };
+        (0..columns)
+            .map(|i| match unsafe { ffi::sqlite3_column_type(self.0, i) } {
+                ffi::SQLITE_NULL => None,
+                ffi::SQLITE_INTEGER => {
+                    Some(unsafe { ffi::sqlite3_column_int64(self.0, i) }.to_string())
+                }
+                ffi::SQLITE_FLOAT => {
+                    Some(unsafe { ffi::sqlite3_column_double(self.0, i) }.to_string())
+                }
+                _ => {
+                    let text = unsafe { ffi::sqlite3_column_text(self.0, i) };
+                    let bytes = unsafe { ffi::sqlite3_column_bytes(self.0, i) };
+                    if text.is_null() {
+                        return None;
+                    }
+                    let bytes = unsafe { std::slice::from_raw_parts(text, bytes.max(0) as usize) };
+                    String::from_utf8(bytes.to_vec()).ok()
+                }
+            })
+            .collect()
+    }
+}
+
+impl Drop for Statement {
+    fn drop(&mut self) {
+        // SAFETY: finalized once, here.
+        unsafe { ffi::sqlite3_finalize(self.0) };
+    }
+}
+
+/// The connection's last error as sqlx would give it.
+fn last_error(db: *mut ffi::sqlite3) -> sqlx::Error {
+    // SAFETY: `db` is the locked handle; the message is copied at once.
+    let (code, message) = unsafe {
+        let code = ffi::sqlite3_extended_errcode(db);
+        let message = ffi::sqlite3_errmsg(db);
+        let message = if message.is_null() {
+            "unknown error".to_owned()
+        } else {
+            CStr::from_ptr(message).to_string_lossy().into_owned()
+        };
+        (code, message)
+    };
+    sqlx::Error::Database(Box::new(SqliteFailure { code, message }))
+}
+
+/// A SQLite error: its extended result code and message, shown as sqlx
+/// shows its own SQLite errors.
+#[derive(Debug)]
+struct SqliteFailure {
+    code: c_int,
+    message: String,
+}
+
+impl fmt::Display for SqliteFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "(code: {}) {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for SqliteFailure {}
+
+impl DatabaseError for SqliteFailure {
+    fn message(&self) -> &str {
+        &self.message
+    }
+
+    fn code(&self) -> Option<Cow<'_, str>> {
+        Some(self.code.to_string().into())
+    }
+
+    fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        self
+    }
+
+    fn as_error_mut(&mut self) -> &mut (dyn std::error::Error + Send + Sync + 'static) {
+        self
+    }
+
+    fn into_error(self: Box<Self>) -> Box<dyn std::error::Error + Send + Sync + 'static> {
+        self
+    }
+
+    fn kind(&self) -> ErrorKind {
+        match self.code {
+            ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+                ErrorKind::UniqueViolation
+            }
+            ffi::SQLITE_CONSTRAINT_FOREIGNKEY => ErrorKind::ForeignKeyViolation,
+            ffi::SQLITE_CONSTRAINT_NOTNULL => ErrorKind::NotNullViolation,
+            ffi::SQLITE_CONSTRAINT_CHECK => ErrorKind::CheckViolation,
+            _ => ErrorKind::Other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::connection::Database;
+
+    const QUERIES: [&str; 6] = [
+        "SELECT * FROM t ORDER BY i",
+        "SELECT 1; SELECT 2, 'two' -- a comment at the end",
+        "PRAGMA table_info(t)",
+        "SELECT 0.1 + 0.2, 3.0, -0.0, 9223372036854775807, 1e300 * 10",
+        "  \n  ",
+        "SELECT 1; SELECT x FROM t",
+    ];
+    const FAILING: [&str; 4] = [
+        "SELECT * FROM missing",
+        "INSERT INTO t VALUES (1)",
+        "CREATE TABLE t (i INTEGER)",
+        "SELEC 1",
+    ];
+
+    async fn own(path: &std::path::Path) -> Conn {
+        let url = format!("sqlite://{}", path.display());
+        Conn::open(Database::Url(&url), Duration::from_secs(5))
+            .await
+            .expect("a SQLite file opens")
+            .0
+    }
+
+    async fn answers(conn: &mut Conn) -> Vec<Result<Rows, String>> {
+        let mut out = Vec::new();
+        for q in QUERIES.iter().chain(&FAILING) {
+            out.push(conn.fetch(q).await.map_err(|e| e.to_string()));
+        }
+        out
+    }
+
+    /// The same SQL through sqlx and through the locked handle: the same
+    /// rows, cell for cell, and the same errors, word for word.
+    #[tokio::test]
+    async fn the_handle_answers_as_sqlx_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = own(&dir.path().join("t.sqlite")).await;
+        conn.execute(
+            "CREATE TABLE t (i INTEGER, r REAL, s TEXT, b BLOB, n TEXT);\n\
+             -- a comment between statements\n\
+             INSERT INTO t VALUES (42, 1.5, 'é', x'6869', NULL), (-7, 1e20, '', x'', NULL);  \n  ",
+        )
+        .await
+        .unwrap();
+        let through_sqlx = answers(&mut conn).await;
+        assert!(through_sqlx[0].as_ref().is_ok_and(|rows| rows.len() == 2));
+        assert!(
+            through_sqlx[6]
+                .as_ref()
+                .is_err_and(|e| e.contains("no such table: missing"))
+        );
+        let through_handle = with_handle(&mut conn, async |c| {
+            assert!(
+                matches!(c, Conn::Direct(_)),
+                "an own SQLite connection runs on its handle"
+            );
+            answers(c).await
+        })
+        .await;
+        assert_eq!(through_handle, through_sqlx);
+        // The lock is released: sqlx runs the connection again.
+        assert_eq!(
+            conn.fetch("SELECT 7").await.unwrap(),
+            [[Some("7".to_owned())]]
+        );
+    }
+
+    /// Statements run on the handle are the connection's: a transaction
+    /// opened there is the one sqlx sees afterwards, and a failure stops
+    /// the batch where it is.
+    #[tokio::test]
+    async fn the_handle_is_the_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = own(&dir.path().join("t.sqlite")).await;
+        let failed = with_handle(&mut conn, async |c| {
+            c.execute("BEGIN IMMEDIATE; CREATE TABLE a (x INTEGER)").await.unwrap();
+            c.execute("INSERT INTO a VALUES (1); INSERT INTO nowhere VALUES (2); INSERT INTO a VALUES (3)")
+                .await
+                .unwrap_err()
+                .to_string()
+        })
+        .await;
+        assert_eq!(
+            failed,
+            "error returned from database: (code: 1) no such table: nowhere"
+        );
+        assert_eq!(
+            conn.fetch("SELECT x FROM a").await.unwrap(),
+            [[Some("1".to_owned())]]
+        );
+        conn.execute("ROLLBACK").await.unwrap();
+        assert!(
+            conn.fetch("SELECT x FROM a").await.is_err(),
+            "the table was in the rolled-back transaction"
+        );
+    }
+
+    /// A run's future stays `Send` with the handle held across its
+    /// awaits: an application may spawn it on a multi-threaded runtime.
+    #[test]
+    fn a_run_can_be_spawned() {
+        fn spawnable<T: Send>(_: &T) {}
+        let script = retort_script::Script::from_texts("migrations".into(), &[]).unwrap();
+        let m = crate::Migrator::new(script, Default::default());
+        spawnable(&m.upgrade("sqlite::memory:", "head"));
+        spawnable(&m.downgrade("sqlite::memory:", "base"));
+    }
+
+    /// A connection from the application's pool keeps going through sqlx.
+    #[tokio::test]
+    async fn a_pooled_connection_is_handed_over_as_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("t.sqlite").display()
+        );
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        let (mut conn, _) = Conn::open(Database::Sqlite(&pool), Duration::from_secs(5))
+            .await
+            .unwrap();
+        let direct = with_handle(&mut conn, async |c| matches!(c, Conn::Direct(_))).await;
+        assert!(!direct);
+    }
+}
