@@ -578,6 +578,43 @@ async fn journal(db: &TestDb) -> (String, String) {
 
 // ---- SQLite's lock ----------------------------------------------------------
 
+/// `sqlite_wal = false` under `[alembic]`: the revisions run in the file's
+/// own rollback journal, at its own `synchronous` level, and nothing is
+/// left to put back.
+#[tokio::test]
+async fn sqlite_wal_off_in_the_config_keeps_the_files_journal() {
+    let db = test_db!(Dialect::Sqlite, "rec_wal_off");
+    let p = chain(1);
+    let d = p.path();
+    let config = d.join("alembic.toml");
+    let text = fs_err::read_to_string(&config).unwrap();
+    fs_err::write(
+        &config,
+        text.replace(
+            "transaction_per_migration = true",
+            "transaction_per_migration = true\nsqlite_wal = false",
+        ),
+    )
+    .unwrap();
+    revision(
+        d,
+        2,
+        &[
+            execute("CREATE TABLE seen AS SELECT journal_mode AS v FROM pragma_journal_mode"),
+            execute("INSERT INTO seen SELECT synchronous FROM pragma_synchronous"),
+        ],
+        &[drop("seen")],
+    );
+    ok(d, &with_url(&db.url, &["upgrade", "head"]));
+    assert_eq!(
+        db.query_strings("SELECT v FROM seen").await,
+        [[Some("delete".to_owned())], [Some("2".to_owned())]]
+    );
+    assert_eq!(journal(&db).await, ("delete".to_owned(), String::new()));
+    assert_eq!(versions(&db).await, [rev(2)]);
+    db.drop().await;
+}
+
 #[tokio::test]
 async fn sqlite_32_concurrent_upgrades_apply_each_revision_once() {
     let db = test_db!(Dialect::Sqlite, "rec_conc_lite");

@@ -23,6 +23,8 @@ pub struct Config {
     pub transaction_per_migration: bool,
     /// Seconds to wait for another run's lock.
     pub lock_timeout: u64,
+    /// SQLite: WAL mode for a run (`sqlite_wal = false` keeps the file's own).
+    pub sqlite_wal: bool,
     pub models: Models,
     /// `[apps.NAME]` sections, in the order the file has them.
     pub apps: IndexMap<String, AppConfig>,
@@ -101,6 +103,7 @@ struct RawAlembic {
     file_template: Option<String>,
     transaction_per_migration: Option<bool>,
     lock_timeout: Option<u64>,
+    sqlite_wal: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]
@@ -255,6 +258,7 @@ impl Config {
                 .unwrap_or_else(|| DEFAULT_FILE_TEMPLATE.into()),
             transaction_per_migration: a.transaction_per_migration.unwrap_or(true),
             lock_timeout: a.lock_timeout.unwrap_or(60),
+            sqlite_wal: a.sqlite_wal.unwrap_or(true),
             models: Models {
                 paths,
                 exclude_tables: raw.models.exclude_tables,

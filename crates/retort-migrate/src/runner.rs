@@ -41,6 +41,12 @@ pub struct Settings {
     /// `lock_timeout`, `statement_timeout` and `retries` of the revisions
     /// that do not set their own (`[safety]` in `alembic.toml`).
     pub safety: RevisionSafety,
+    /// SQLite: put a database file in WAL mode with `synchronous = NORMAL`
+    /// for the run, and back at the end (see the README). `false` leaves
+    /// the file's journal mode and `synchronous` as they are, for a file
+    /// that WAL does not suit: one on a network file system, or shared by
+    /// processes on several machines.
+    pub sqlite_wal: bool,
 }
 
 impl Default for Settings {
@@ -51,6 +57,7 @@ impl Default for Settings {
             lock_timeout: Duration::from_secs(60),
             allow_changed: false,
             safety: RevisionSafety::default(),
+            sqlite_wal: true,
         }
     }
 }
@@ -555,7 +562,9 @@ impl Migrator {
             // WAL for a run that commits (see `sqlite`); a run with nothing
             // to do only puts back a journal mode an earlier run left.
             let change = fresh || !sql.steps.is_empty();
-            sqlite::enter(conn, held, change, journal.insert(Default::default())).await?;
+            let wal = change && self.settings.sqlite_wal;
+            let journal = journal.insert(Default::default());
+            sqlite::enter(conn, held, change, wal, journal).await?;
         }
         if fresh {
             if dialect == Dialect::Sqlite {

@@ -137,6 +137,51 @@ async fn a_run_uses_wal_and_puts_the_rollback_journal_back() {
     db.drop().await;
 }
 
+/// `sqlite_wal = false`: the revisions run in the file's own journal mode
+/// and `synchronous` level (a file on a network file system), with the
+/// larger page cache, which is the connection's alone; nothing is noted.
+#[tokio::test]
+async fn with_wal_off_a_run_keeps_the_files_journal() {
+    let db = test_db!(Dialect::Sqlite, "journal_off");
+    let p = project();
+    let migrator = Migrator::from_dir(p.path())
+        .unwrap()
+        .with_settings(retort_migrate::Settings {
+            sqlite_wal: false,
+            ..Default::default()
+        });
+    let report = migrator.upgrade(db.url.as_str(), "head").await.unwrap();
+    assert_eq!(report.steps.len(), 3);
+    let mut conn = open(&db.url).await;
+    assert_eq!(
+        query(&mut conn, "SELECT mode FROM seen").await,
+        ["delete", "2", "-65536"]
+    );
+    conn.close().await.unwrap();
+    let mut wal = file(&db.url).into_os_string();
+    wal.push("-wal");
+    assert!(!PathBuf::from(wal).exists());
+    assert_eq!(lock_note(&db.url), "");
+    assert_eq!(
+        migrator.current(db.url.as_str()).await.unwrap(),
+        [format!("{:012}", 3)]
+    );
+    db.drop().await;
+    // A file already in WAL mode keeps its own `synchronous` too.
+    let db = test_db!(Dialect::Sqlite, "journal_off_wal");
+    let mut conn = open(&db.url).await;
+    assert_eq!(query(&mut conn, "PRAGMA journal_mode = WAL").await, ["wal"]);
+    conn.close().await.unwrap();
+    migrator.upgrade(db.url.as_str(), "head").await.unwrap();
+    let mut conn = open(&db.url).await;
+    assert_eq!(
+        query(&mut conn, "SELECT mode FROM seen").await,
+        ["wal", "2", "-65536"]
+    );
+    conn.close().await.unwrap();
+    db.drop().await;
+}
+
 #[tokio::test]
 async fn a_file_in_wal_mode_stays_in_it() {
     let db = test_db!(Dialect::Sqlite, "journal_wal");

@@ -63,6 +63,7 @@ pub fn migrator(config: &Config, script: Script, run: &RunArgs) -> Migrator {
             lock_timeout: Duration::from_secs(run.lock_timeout.unwrap_or(config.lock_timeout)),
             allow_changed: run.allow_changed,
             safety: config.safety,
+            sqlite_wal: config.sqlite_wal,
         },
     )
     .on_progress(print_progress)

@@ -58,14 +58,15 @@ pub(crate) struct Journal {
 }
 
 /// Puts the database in WAL mode with `synchronous = NORMAL` for the run
-/// (with `change`), or, without it, only takes over a journal mode an
-/// earlier run left to restore. Anything it cannot change stays as it is:
+/// (with `wal`) and raises its page cache (with `change`); without either,
+/// it only takes over a journal mode an earlier run left to restore. Anything it cannot change stays as it is:
 /// the run is then slower, not different. `journal` records each change
 /// as it is made, for [`leave`], also when a later one fails.
 pub(crate) async fn enter(
     conn: &mut Conn,
     held: &mut Held,
     change: bool,
+    wal: bool,
     journal: &mut Journal,
 ) -> Result<(), MigrateError> {
     if !conn.is_own() || !matches!(held, Held::File(..)) {
@@ -76,7 +77,7 @@ pub(crate) async fn enter(
     if mode == "wal" {
         journal.restore = noted;
         journal.checkpoint = noted.is_none();
-    } else if let (Some(original), true) = (rollback_mode(&mode), change) {
+    } else if let (Some(original), true) = (rollback_mode(&mode), wal) {
         // Noted before the switch, so a crash after it still knows.
         held.set_note(Some(original))?;
         if journal_mode(conn, "PRAGMA journal_mode = WAL").await? == "wal" {
@@ -104,7 +105,7 @@ pub(crate) async fn enter(
         }
     }
     let in_wal = journal.restore.is_some() || journal.checkpoint;
-    if change && in_wal {
+    if wal && in_wal {
         let rows = conn
             .fetch("PRAGMA synchronous")
             .await
