@@ -76,6 +76,15 @@ async fn query(conn: &mut SqliteConnection, sql: &str) -> Vec<String> {
         .collect()
 }
 
+/// What revision 2 of [`project`] recorded: the journal mode, the
+/// `synchronous` level and the page cache it ran with.
+async fn seen(url: &str) -> Vec<String> {
+    let mut conn = open(url).await;
+    let seen = query(&mut conn, "SELECT mode FROM seen").await;
+    conn.close().await.unwrap();
+    seen
+}
+
 /// The file's journal mode, as a new connection finds it.
 async fn journal_mode(url: &str) -> String {
     let mut conn = open(url).await;
@@ -111,12 +120,7 @@ async fn a_run_uses_wal_and_puts_the_rollback_journal_back() {
     let report = migrator.upgrade(db.url.as_str(), "head").await.unwrap();
     assert_eq!(report.steps.len(), 3);
     // WAL, NORMAL (1) and a 64 MiB page cache while the revisions ran.
-    let mut conn = open(&db.url).await;
-    assert_eq!(
-        query(&mut conn, "SELECT mode FROM seen").await,
-        ["wal", "1", "-65536"]
-    );
-    conn.close().await.unwrap();
+    assert_eq!(seen(&db.url).await, ["wal", "1", "-65536"]);
     // The file's own mode afterwards, no WAL file left, nothing noted.
     assert_eq!(journal_mode(&db.url).await, "delete");
     let mut wal = file(&db.url).into_os_string();
@@ -152,12 +156,7 @@ async fn with_wal_off_a_run_keeps_the_files_journal() {
         });
     let report = migrator.upgrade(db.url.as_str(), "head").await.unwrap();
     assert_eq!(report.steps.len(), 3);
-    let mut conn = open(&db.url).await;
-    assert_eq!(
-        query(&mut conn, "SELECT mode FROM seen").await,
-        ["delete", "2", "-65536"]
-    );
-    conn.close().await.unwrap();
+    assert_eq!(seen(&db.url).await, ["delete", "2", "-65536"]);
     let mut wal = file(&db.url).into_os_string();
     wal.push("-wal");
     assert!(!PathBuf::from(wal).exists());
@@ -173,12 +172,7 @@ async fn with_wal_off_a_run_keeps_the_files_journal() {
     assert_eq!(query(&mut conn, "PRAGMA journal_mode = WAL").await, ["wal"]);
     conn.close().await.unwrap();
     migrator.upgrade(db.url.as_str(), "head").await.unwrap();
-    let mut conn = open(&db.url).await;
-    assert_eq!(
-        query(&mut conn, "SELECT mode FROM seen").await,
-        ["wal", "2", "-65536"]
-    );
-    conn.close().await.unwrap();
+    assert_eq!(seen(&db.url).await, ["wal", "2", "-65536"]);
     db.drop().await;
 }
 
@@ -191,12 +185,7 @@ async fn a_file_in_wal_mode_stays_in_it() {
     let p = project();
     let migrator = Migrator::from_dir(p.path()).unwrap();
     migrator.upgrade(db.url.as_str(), "head").await.unwrap();
-    let mut conn = open(&db.url).await;
-    assert_eq!(
-        query(&mut conn, "SELECT mode FROM seen").await,
-        ["wal", "1", "-65536"]
-    );
-    conn.close().await.unwrap();
+    assert_eq!(seen(&db.url).await, ["wal", "1", "-65536"]);
     assert_eq!(journal_mode(&db.url).await, "wal");
     assert_eq!(lock_note(&db.url), "");
     db.drop().await;
@@ -299,12 +288,7 @@ async fn a_pool_keeps_its_journal() {
     let p = project();
     let migrator = Migrator::from_dir(p.path()).unwrap();
     migrator.upgrade(&pool, "head").await.unwrap();
-    let mut conn = open(&db.url).await;
-    assert_eq!(
-        query(&mut conn, "SELECT mode FROM seen").await,
-        ["delete", "2", "-2000"]
-    );
-    conn.close().await.unwrap();
+    assert_eq!(seen(&db.url).await, ["delete", "2", "-2000"]);
     pool.close().await;
     assert_eq!(journal_mode(&db.url).await, "delete");
     db.drop().await;
