@@ -106,9 +106,15 @@ impl Direct {
             };
             rest = &rest[read..];
             if stmt.is_null() {
-                // Only white space or a comment was left.
+                // White space or a comment; SQLite stops reading at a NUL
+                // byte, and what follows one would be left out unsaid.
                 if read == 0 {
-                    break;
+                    if rest.iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
+                        break;
+                    }
+                    return Err(sqlx::Error::Protocol(
+                        "the SQL holds a NUL byte, and SQLite reads no further".into(),
+                    ));
                 }
                 continue;
             }
@@ -295,6 +301,8 @@ mod tests {
                 .as_ref()
                 .is_err_and(|e| e.contains("no such table: missing"))
         );
+        let nul = with_handle(&mut conn, async |c| c.execute("SELECT 1;\0SELECT 2").await).await;
+        assert!(nul.is_err_and(|e| e.to_string().contains("NUL byte")));
         let through_handle = with_handle(&mut conn, async |c| {
             assert!(
                 matches!(c, Conn::Direct(_)),
