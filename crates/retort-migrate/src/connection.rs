@@ -273,7 +273,7 @@ impl Conn {
             Conn::Pg(c) => q.execute(&mut **c).await.map(drop),
             Conn::My(c) => q.execute(&mut **c).await.map(drop),
             Conn::Lite(c) => q.execute(&mut **c).await.map(drop),
-            Conn::Direct(d) => d.execute(sql),
+            Conn::Direct(d) => d.execute(sql).await,
         }
     }
 
@@ -301,7 +301,7 @@ impl Conn {
                 .iter()
                 .map(sqlite_cells)
                 .collect(),
-            Conn::Direct(d) => d.fetch(sql)?,
+            Conn::Direct(d) => d.fetch(sql).await?,
         })
     }
 }

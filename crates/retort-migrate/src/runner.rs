@@ -585,7 +585,8 @@ impl Migrator {
             steps: Vec::new(),
         };
         // SQLite: on the connection's own handle (see `sqlite_handle`).
-        crate::sqlite_handle::with_handle(conn, async |conn| {
+        let busy = self.settings.lock_timeout;
+        crate::sqlite_handle::with_handle(conn, busy, async |conn| {
             self.execute_steps(conn, &state, &sql, batch, *fk_off, resume, &mut report)
                 .await
         })

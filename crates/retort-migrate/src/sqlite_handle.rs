@@ -11,10 +11,15 @@
 //! the same connection, settings, transactions and busy timeout, without
 //! the hand-offs.
 //!
-//! A connection borrowed from the application's pool keeps going through
-//! sqlx: a statement waiting on the busy timeout here blocks the thread it
-//! runs on, which is retort's own in the command-line tool but may be one
-//! of the application's runtime threads.
+//! A statement that finds the database locked outside a transaction (the
+//! `BEGIN IMMEDIATE` of a revision, while the application writes) does
+//! not wait in SQLite's busy handler, which would block the thread, and
+//! with it any task of the application's that must run to let go of its
+//! lock: it is tried again after an asynchronous sleep, until the busy
+//! timeout has passed. Inside a transaction SQLite's own busy handler
+//! waits, as it did through sqlx (in WAL mode nothing waits there; in a
+//! rollback journal, a `COMMIT` may wait for readers). A connection
+//! borrowed from the application's pool keeps going through sqlx.
 //!
 //! This is the crate's one module with `unsafe` code. Its invariant: a
 //! [`Direct`] exists only inside [`with_handle`], while the lock it was
@@ -26,6 +31,7 @@ use std::borrow::Cow;
 use std::ffi::{CStr, c_int};
 use std::fmt;
 use std::ptr::{self, NonNull};
+use std::time::{Duration, Instant};
 
 use libsqlite3_sys as ffi;
 use sqlx::error::{DatabaseError, ErrorKind};
@@ -35,6 +41,20 @@ use crate::connection::{Conn, Handle, Rows};
 /// A SQLite connection's handle, locked for the caller (see the module).
 pub(crate) struct Direct {
     handle: NonNull<ffi::sqlite3>,
+    /// The connection's busy timeout (retort's `lock_timeout`).
+    busy: Duration,
+}
+
+/// Where a batch stopped.
+enum Stop {
+    Done,
+    Failed(sqlx::Error),
+    /// The statement at byte `at` found the database locked, outside a
+    /// transaction, before it returned a row: it had no effect.
+    Busy {
+        at: usize,
+        error: sqlx::Error,
+    },
 }
 
 // SAFETY: the handle is used by one caller at a time (`&mut self`), and
@@ -48,7 +68,12 @@ unsafe impl Sync for Direct {}
 /// `f` as [`Conn::Direct`] over its locked handle; any other connection is
 /// handed over as it is. When the handle cannot be locked (sqlx's worker
 /// is gone), `f` gets the connection as it is, and fails as it would have.
-pub(crate) async fn with_handle<R>(conn: &mut Conn, f: impl AsyncFnOnce(&mut Conn) -> R) -> R {
+/// `busy` is the busy timeout the connection was opened with.
+pub(crate) async fn with_handle<R>(
+    conn: &mut Conn,
+    busy: Duration,
+    f: impl AsyncFnOnce(&mut Conn) -> R,
+) -> R {
     let Conn::Lite(Handle::Own(c)) = conn else {
         return f(conn).await;
     };
@@ -58,6 +83,7 @@ pub(crate) async fn with_handle<R>(conn: &mut Conn, f: impl AsyncFnOnce(&mut Con
     // The invariant of the module: `direct` is dropped before `locked`.
     let mut direct = Conn::Direct(Direct {
         handle: locked.as_raw_handle(),
+        busy,
     });
     let result = f(&mut direct).await;
     drop(direct);
@@ -68,24 +94,54 @@ pub(crate) async fn with_handle<R>(conn: &mut Conn, f: impl AsyncFnOnce(&mut Con
 impl Direct {
     /// Runs SQL as written (one or more statements), like
     /// `sqlx::raw_sql(..).execute`: it stops at the first statement that fails.
-    pub(crate) fn execute(&mut self, sql: &str) -> Result<(), sqlx::Error> {
-        self.run(sql, None)
+    pub(crate) async fn execute(&mut self, sql: &str) -> Result<(), sqlx::Error> {
+        self.run(sql, None).await
     }
 
     /// Runs a query; the rows of every statement, each cell as text (an
     /// integer or a real in its decimal form), `None` for NULL.
-    pub(crate) fn fetch(&mut self, sql: &str) -> Result<Rows, sqlx::Error> {
+    pub(crate) async fn fetch(&mut self, sql: &str) -> Result<Rows, sqlx::Error> {
         let mut rows = Vec::new();
-        self.run(sql, Some(&mut rows))?;
+        self.run(sql, Some(&mut rows)).await?;
         Ok(rows)
     }
 
-    fn run(&mut self, sql: &str, mut rows: Option<&mut Rows>) -> Result<(), sqlx::Error> {
+    /// Runs the batch; a statement that finds the database locked outside
+    /// a transaction is tried again, and the batch goes on from it, after
+    /// a sleep (1 ms, doubling up to 50 ms) until the busy timeout passed.
+    async fn run(&mut self, sql: &str, mut rows: Option<&mut Rows>) -> Result<(), sqlx::Error> {
+        let deadline = Instant::now() + self.busy;
+        let mut from = 0;
+        let mut pause = Duration::from_millis(1);
+        loop {
+            match self.run_from(sql, from, rows.as_deref_mut()) {
+                Stop::Done => return Ok(()),
+                Stop::Failed(e) => return Err(e),
+                Stop::Busy { at, error } => {
+                    let now = Instant::now();
+                    if now >= deadline {
+                        return Err(error);
+                    }
+                    tokio::time::sleep(pause.min(deadline - now)).await;
+                    pause = (pause * 2).min(Duration::from_millis(50));
+                    from = at;
+                }
+            }
+        }
+    }
+
+    /// The statements of `sql` from byte `from` on, until one fails.
+    fn run_from(&mut self, sql: &str, from: usize, mut rows: Option<&mut Rows>) -> Stop {
         let db = self.handle.as_ptr();
-        let mut rest = sql.as_bytes();
+        let busy_ms = c_int::try_from(self.busy.as_millis()).unwrap_or(c_int::MAX);
+        let mut rest = &sql.as_bytes()[from..];
         while !rest.is_empty() {
-            let len = c_int::try_from(rest.len())
-                .map_err(|_| sqlx::Error::Protocol("a statement longer than 2 GiB".into()))?;
+            let at = sql.len() - rest.len();
+            let Ok(len) = c_int::try_from(rest.len()) else {
+                return Stop::Failed(sqlx::Error::Protocol(
+                    "a statement longer than 2 GiB".into(),
+                ));
+            };
             let mut stmt = ptr::null_mut();
             let mut tail = ptr::null();
             // SAFETY: `db` is the locked handle; `rest` outlives the call and
@@ -94,7 +150,7 @@ impl Direct {
                 ffi::sqlite3_prepare_v2(db, rest.as_ptr().cast(), len, &mut stmt, &mut tail)
             };
             if rc != ffi::SQLITE_OK {
-                return Err(last_error(db));
+                return Stop::Failed(last_error(db));
             }
             // SQLite points `tail` into `rest`, after the statement it read.
             let read = if tail.is_null() {
@@ -112,28 +168,49 @@ impl Direct {
                     if rest.iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
                         break;
                     }
-                    return Err(sqlx::Error::Protocol(
+                    return Stop::Failed(sqlx::Error::Protocol(
                         "the SQL holds a NUL byte, and SQLite reads no further".into(),
                     ));
                 }
                 continue;
             }
             let stmt = Statement(stmt);
-            loop {
+            // SAFETY: `db` is the locked handle.
+            let outside = unsafe { ffi::sqlite3_get_autocommit(db) } != 0;
+            if outside {
+                // SAFETY: as above; put back below, whatever the step gives.
+                unsafe { ffi::sqlite3_busy_timeout(db, 0) };
+            }
+            let mut returned_rows = false;
+            let stop = loop {
                 // SAFETY: `stmt` is a statement of `db`, not yet finalized.
                 match unsafe { ffi::sqlite3_step(stmt.0) } {
                     ffi::SQLITE_ROW => {
+                        returned_rows = true;
                         if let Some(rows) = rows.as_deref_mut() {
                             rows.push(stmt.cells());
                         }
                     }
-                    ffi::SQLITE_DONE => break,
+                    ffi::SQLITE_DONE => break None,
                     // Read before `stmt` is finalized, which resets the message.
-                    _ => return Err(last_error(db)),
+                    rc if outside && !returned_rows && rc & 0xff == ffi::SQLITE_BUSY => {
+                        break Some(Stop::Busy {
+                            at,
+                            error: last_error(db),
+                        });
+                    }
+                    _ => break Some(Stop::Failed(last_error(db))),
                 }
+            };
+            if outside {
+                // SAFETY: `db` is the locked handle.
+                unsafe { ffi::sqlite3_busy_timeout(db, busy_ms) };
+            }
+            if let Some(stop) = stop {
+                return stop;
             }
         }
-        Ok(())
+        Stop::Done
     }
 }
 
@@ -250,6 +327,9 @@ mod tests {
     use super::*;
     use crate::connection::Database;
 
+    /// The busy timeout of the tests' connections.
+    const BUSY: Duration = Duration::from_secs(5);
+
     const QUERIES: [&str; 6] = [
         "SELECT * FROM t ORDER BY i",
         "SELECT 1; SELECT 2, 'two' -- a comment at the end",
@@ -267,7 +347,7 @@ mod tests {
 
     async fn own(path: &std::path::Path) -> Conn {
         let url = format!("sqlite://{}", path.display());
-        Conn::open(Database::Url(&url), Duration::from_secs(5))
+        Conn::open(Database::Url(&url), BUSY)
             .await
             .expect("a SQLite file opens")
             .0
@@ -301,9 +381,12 @@ mod tests {
                 .as_ref()
                 .is_err_and(|e| e.contains("no such table: missing"))
         );
-        let nul = with_handle(&mut conn, async |c| c.execute("SELECT 1;\0SELECT 2").await).await;
+        let nul = with_handle(&mut conn, BUSY, async |c| {
+            c.execute("SELECT 1;\0SELECT 2").await
+        })
+        .await;
         assert!(nul.is_err_and(|e| e.to_string().contains("NUL byte")));
-        let through_handle = with_handle(&mut conn, async |c| {
+        let through_handle = with_handle(&mut conn, BUSY, async |c| {
             assert!(
                 matches!(c, Conn::Direct(_)),
                 "an own SQLite connection runs on its handle"
@@ -326,7 +409,7 @@ mod tests {
     async fn the_handle_is_the_connection() {
         let dir = tempfile::tempdir().unwrap();
         let mut conn = own(&dir.path().join("t.sqlite")).await;
-        let failed = with_handle(&mut conn, async |c| {
+        let failed = with_handle(&mut conn, BUSY, async |c| {
             c.execute("BEGIN IMMEDIATE; CREATE TABLE a (x INTEGER)").await.unwrap();
             c.execute("INSERT INTO a VALUES (1); INSERT INTO nowhere VALUES (2); INSERT INTO a VALUES (3)")
                 .await
@@ -347,6 +430,54 @@ mod tests {
             conn.fetch("SELECT x FROM a").await.is_err(),
             "the table was in the rolled-back transaction"
         );
+    }
+
+    /// A `BEGIN IMMEDIATE` that finds another connection writing waits
+    /// for it without blocking the thread: the other connection lets go
+    /// from a task of the same single-threaded runtime, which a blocked
+    /// thread would never run (the begin would fail after the timeout).
+    #[tokio::test]
+    async fn a_locked_database_is_waited_for_without_blocking_the_thread() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.sqlite");
+        let mut conn = own(&path).await;
+        conn.execute("CREATE TABLE a (x INTEGER)").await.unwrap();
+        let mut other = own(&path).await;
+        other
+            .execute("BEGIN IMMEDIATE; INSERT INTO a VALUES (1)")
+            .await
+            .unwrap();
+        let release = tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            other.execute("COMMIT").await.unwrap();
+            other
+        });
+        let timeout = Duration::from_secs(3);
+        let started = Instant::now();
+        let rows = with_handle(&mut conn, timeout, async |c| {
+            c.execute("BEGIN IMMEDIATE; INSERT INTO a VALUES (2)")
+                .await?;
+            c.execute("COMMIT").await?;
+            c.fetch("SELECT x FROM a ORDER BY x").await
+        })
+        .await
+        .unwrap();
+        assert_eq!(rows, [[Some("1".to_owned())], [Some("2".to_owned())]]);
+        assert!(started.elapsed() < timeout);
+        release.await.unwrap().discard().await;
+        // Still locked when the timeout has passed: SQLite's own error.
+        let mut other = own(&path).await;
+        other.execute("BEGIN IMMEDIATE").await.unwrap();
+        let err = with_handle(&mut conn, Duration::from_millis(200), async |c| {
+            c.execute("BEGIN IMMEDIATE").await
+        })
+        .await
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "error returned from database: (code: 5) database is locked"
+        );
+        other.execute("ROLLBACK").await.unwrap();
     }
 
     /// A run's future stays `Send` with the handle held across its
@@ -372,7 +503,7 @@ mod tests {
         let (mut conn, _) = Conn::open(Database::Sqlite(&pool), Duration::from_secs(5))
             .await
             .unwrap();
-        let direct = with_handle(&mut conn, async |c| matches!(c, Conn::Direct(_))).await;
+        let direct = with_handle(&mut conn, BUSY, async |c| matches!(c, Conn::Direct(_))).await;
         assert!(!direct);
     }
 }
