@@ -155,8 +155,9 @@ pub(crate) async fn read(
         let sql = sql.unwrap_or_default();
         if sql
             .trim_start()
-            .to_ascii_uppercase()
-            .starts_with("CREATE VIRTUAL")
+            .as_bytes()
+            .get(.."CREATE VIRTUAL".len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(b"CREATE VIRTUAL"))
         {
             b.warn(format!(
                 "virtual table `{name}` is not part of the schema model"
@@ -315,13 +316,16 @@ pub(crate) async fn read(
         fk.columns.push(from);
         fk.ref_columns.extend(to);
     }
-    let table_names: Vec<String> = b.tables.keys().cloned().collect();
+    // SQLite keeps the referenced table as written; its real name is the
+    // first read that matches without regard to ASCII case.
+    let mut real_names: BTreeMap<String, String> = BTreeMap::new();
+    for name in b.tables.keys() {
+        real_names
+            .entry(name.to_ascii_lowercase())
+            .or_insert_with(|| name.clone());
+    }
     for ((table, _), mut fk) in fks {
-        // SQLite keeps the referenced table as written; find its real name.
-        if let Some(real) = table_names
-            .iter()
-            .find(|n| n.eq_ignore_ascii_case(&fk.ref_table))
-        {
+        if let Some(real) = real_names.get(&fk.ref_table.to_ascii_lowercase()) {
             fk.ref_table = real.clone();
         }
         if fk.ref_columns.is_empty() {
