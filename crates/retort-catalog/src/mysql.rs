@@ -215,6 +215,7 @@ pub(crate) async fn read_on(
             .push(Check { name, expr: clause });
     }
 
+    let mut seen = types::Seen::default();
     for r in column_rows? {
         let table: String = get(&r, 0, C)?;
         let name: String = get(&r, 1, C)?;
@@ -242,7 +243,7 @@ pub(crate) async fn read_on(
         } else if lower == "longtext" && json_columns.contains(&(table.clone(), name.clone())) {
             ColumnType::Json
         } else {
-            types::mysql(&column_type)
+            seen.get(&column_type, types::mysql)
         };
         let mut col = Column::new(name.clone(), ty);
         col.nullable = nullable == "YES";

@@ -170,6 +170,7 @@ pub(crate) async fn read(
 
     const C: &str = "columns";
     let mut pk_cols: BTreeMap<String, Vec<(i64, String)>> = BTreeMap::new();
+    let mut seen = types::Seen::default();
     for r in s.fetch(C, bind(COLUMNS)).await? {
         let table: String = get(&r, 0, C)?;
         let name: String = get(&r, 1, C)?;
@@ -186,7 +187,7 @@ pub(crate) async fn read(
                 "column `{table}.{name}` is generated; read as a plain column"
             ));
         }
-        let mut col = Column::new(name.clone(), types::sqlite(&declared));
+        let mut col = Column::new(name.clone(), seen.get(&declared, types::sqlite));
         // Key columns are NOT NULL in the model (SQLite lets a non-integer
         // key hold NULL unless it says NOT NULL; retort always says it).
         col.nullable = not_null == 0 && pk == 0;
