@@ -124,14 +124,35 @@ pub fn compare(sources: &Sources) -> Comparison {
     let norm = |s: &Schema| normalized(dialect, s);
     let portable = retort_catalog::normalize_portable;
     let pair = |pair: Pair, from: &Schema, to: &Schema| pair_diff(pair, from, to, &options);
+    // Each side is a normalized copy of a whole schema (tens of thousands
+    // of names at 1,000 tables), and nothing else runs by now: the pairs
+    // are normalized and compared on three threads, each dropping its own
+    // copies.
+    let (online, models_revisions) = std::thread::scope(|scope| {
+        let models_revisions = scope.spawn(|| {
+            pair(
+                Pair::ModelsRevisions,
+                &portable(&sources.chain),
+                &portable(&sources.models),
+            )
+        });
+        let online = sources.database.as_ref().map(|db| {
+            let d = norm(&db.schema);
+            let at_rows = db.chain_at_rows.as_ref().unwrap_or(&sources.chain);
+            std::thread::scope(|inner| {
+                let database_revisions =
+                    inner.spawn(|| pair(Pair::DatabaseRevisions, &norm(at_rows), &d));
+                let models_database = pair(Pair::ModelsDatabase, &d, &norm(&sources.models));
+                [models_database, joined(database_revisions)]
+            })
+        });
+        (online, joined(models_revisions))
+    });
     let mut pairs = Vec::new();
     let mut notes = Vec::new();
     let mut pending = false;
-    if let Some(db) = &sources.database {
-        let d = norm(&db.schema);
-        pairs.push(pair(Pair::ModelsDatabase, &d, &norm(&sources.models)));
-        let at_rows = db.chain_at_rows.as_ref().unwrap_or(&sources.chain);
-        pairs.push(pair(Pair::DatabaseRevisions, &norm(at_rows), &d));
+    if let (Some(db), Some(online)) = (&sources.database, online) {
+        pairs.extend(online);
         notes.extend(db.notes.iter().cloned());
         if !db.unknown_rows.is_empty() {
             notes.push(format!(
@@ -147,11 +168,7 @@ pub fn compare(sources: &Sources) -> Comparison {
             ));
         }
     }
-    pairs.push(pair(
-        Pair::ModelsRevisions,
-        &portable(&sources.chain),
-        &portable(&sources.models),
-    ));
+    pairs.push(models_revisions);
     Comparison {
         chain_label: sources.chain_label.clone(),
         dialect,
@@ -162,6 +179,11 @@ pub fn compare(sources: &Sources) -> Comparison {
         pending,
         warnings: sources.warnings.clone(),
     }
+}
+
+/// A scoped thread's result; its panic goes on in the caller.
+fn joined<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
 }
 
 /// One pair compared. Equal schemas (the common case at head) need no

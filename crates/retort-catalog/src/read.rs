@@ -65,11 +65,26 @@ pub async fn read_schema(url: &str, opts: &ReadOptions) -> Result<CatalogRead, C
             read
         }
         Dialect::Mysql => {
-            let mut c = MySqlConnection::connect(&target)
-                .await
+            // Three connections, opened at once: the statements run on all
+            // three (see `mysql::read_on`). Only the first must open; the
+            // others are a speed-up (a server at its connection limit
+            // reads on one).
+            let mut conns = join_all(
+                (0..MYSQL_CONNECTIONS)
+                    .map(|_| MySqlConnection::connect(&target))
+                    .collect(),
+            )
+            .await
+            .into_iter();
+            let mut c = conns
+                .next()
+                .expect("one connection at least")
                 .map_err(connect_err)?;
-            let read = mysql::read(&mut c, opts).await;
-            let _ = c.close().await;
+            let mut more: Vec<MySqlConnection> = conns.flatten().collect();
+            let read = mysql::read_on(&mut c, &mut more, opts).await;
+            for c in std::iter::once(c).chain(more) {
+                let _ = c.close().await;
+            }
             read
         }
         Dialect::Sqlite => {
@@ -95,6 +110,34 @@ pub async fn read_schema_with<'c>(
         CatalogConnection::Mysql(c) => mysql::read(c, opts).await,
         CatalogConnection::Sqlite(c) => sqlite::read(c, opts).await,
     }
+}
+
+/// How many connections [`read_schema`] reads a MySQL catalog on.
+const MYSQL_CONNECTIONS: usize = 3;
+
+/// Polls every future on the caller's task until all are done; their
+/// outputs in order.
+pub(crate) async fn join_all<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut futures: Vec<_> = futures.into_iter().map(Box::pin).collect();
+    let mut done: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        for (f, out) in futures.iter_mut().zip(&mut done) {
+            if out.is_none()
+                && let std::task::Poll::Ready(v) = f.as_mut().poll(cx)
+            {
+                *out = Some(v);
+            }
+        }
+        if done.iter().all(Option::is_some) {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+    done.into_iter()
+        .map(|o| o.expect("polled to the end"))
+        .collect()
 }
 
 /// The URL sqlx understands: `mariadb://` and `postgresql+psycopg2://`

@@ -155,8 +155,9 @@ pub(crate) async fn read(
         let sql = sql.unwrap_or_default();
         if sql
             .trim_start()
-            .to_ascii_uppercase()
-            .starts_with("CREATE VIRTUAL")
+            .as_bytes()
+            .get(.."CREATE VIRTUAL".len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(b"CREATE VIRTUAL"))
         {
             b.warn(format!(
                 "virtual table `{name}` is not part of the schema model"
@@ -169,6 +170,7 @@ pub(crate) async fn read(
 
     const C: &str = "columns";
     let mut pk_cols: BTreeMap<String, Vec<(i64, String)>> = BTreeMap::new();
+    let mut seen = types::Seen::default();
     for r in s.fetch(C, bind(COLUMNS)).await? {
         let table: String = get(&r, 0, C)?;
         let name: String = get(&r, 1, C)?;
@@ -185,7 +187,7 @@ pub(crate) async fn read(
                 "column `{table}.{name}` is generated; read as a plain column"
             ));
         }
-        let mut col = Column::new(name.clone(), types::sqlite(&declared));
+        let mut col = Column::new(name.clone(), seen.get(&declared, types::sqlite));
         // Key columns are NOT NULL in the model (SQLite lets a non-integer
         // key hold NULL unless it says NOT NULL; retort always says it).
         col.nullable = not_null == 0 && pk == 0;
@@ -315,13 +317,16 @@ pub(crate) async fn read(
         fk.columns.push(from);
         fk.ref_columns.extend(to);
     }
-    let table_names: Vec<String> = b.tables.keys().cloned().collect();
+    // SQLite keeps the referenced table as written; its real name is the
+    // first read that matches without regard to ASCII case.
+    let mut real_names: BTreeMap<String, String> = BTreeMap::new();
+    for name in b.tables.keys() {
+        real_names
+            .entry(name.to_ascii_lowercase())
+            .or_insert_with(|| name.clone());
+    }
     for ((table, _), mut fk) in fks {
-        // SQLite keeps the referenced table as written; find its real name.
-        if let Some(real) = table_names
-            .iter()
-            .find(|n| n.eq_ignore_ascii_case(&fk.ref_table))
-        {
+        if let Some(real) = real_names.get(&fk.ref_table.to_ascii_lowercase()) {
             fk.ref_table = real.clone();
         }
         if fk.ref_columns.is_empty() {

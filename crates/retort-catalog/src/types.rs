@@ -185,6 +185,24 @@ fn split_args(s: &str) -> (&str, Option<&str>) {
     }
 }
 
+/// A type mapping (`mysql`, `sqlite`) remembered per declared type: the
+/// columns of a schema share a few types (9,000 columns and 8 types at
+/// 1,000 tables).
+#[derive(Default)]
+pub(crate) struct Seen(std::collections::HashMap<String, ColumnType>);
+
+impl Seen {
+    /// `map(declared)`, computed once per distinct `declared`.
+    pub(crate) fn get(&mut self, declared: &str, map: fn(&str) -> ColumnType) -> ColumnType {
+        if let Some(t) = self.0.get(declared) {
+            return t.clone();
+        }
+        let t = map(declared);
+        self.0.insert(declared.to_owned(), t.clone());
+        t
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

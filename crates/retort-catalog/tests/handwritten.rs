@@ -222,3 +222,36 @@ async fn mysql() {
 async fn sqlite() {
     check(Dialect::Sqlite, SQLITE).await;
 }
+
+/// SQLite keeps a `REFERENCES` as written; the read names the table as it
+/// was created, whatever the case of the reference, and a reference without
+/// columns takes the parent's key.
+#[tokio::test]
+async fn sqlite_references_in_another_case() {
+    let db = TestDb::create(Dialect::Sqlite, "ref_case")
+        .await
+        .expect("SQLite needs no server");
+    for sql in [
+        "CREATE TABLE Parent (id integer PRIMARY KEY, code text)",
+        "CREATE TABLE child (id integer PRIMARY KEY, a integer REFERENCES PARENT (id), b integer REFERENCES parent)",
+    ] {
+        db.execute(sql).await.unwrap_or_else(|e| panic!("{e}"));
+    }
+    let read = read_schema(&db.url, &ReadOptions::default())
+        .await
+        .expect("the catalog reads");
+    let child = &read.schema.tables["child"];
+    let refs: Vec<(&str, &[String])> = child
+        .foreign_keys
+        .iter()
+        .map(|f| (f.ref_table.as_str(), f.ref_columns.as_slice()))
+        .collect();
+    assert_eq!(
+        refs,
+        [
+            ("Parent", &["id".to_owned()][..]),
+            ("Parent", &["id".to_owned()][..])
+        ]
+    );
+    db.drop().await;
+}

@@ -140,16 +140,27 @@ fn walk(
     module: &mut Vec<String>,
     out: &mut Vec<(PathBuf, Vec<String>)>,
 ) -> Result<(), EntityError> {
-    let mut entries: Vec<_> = fs_err::read_dir(dir)?
-        .map(|e| e.map(|e| e.path()))
+    // Whether an entry is a directory comes with the listing (no `stat` per
+    // file); a symbolic link is followed, as `Path::is_dir` does.
+    let mut entries: Vec<(PathBuf, bool)> = fs_err::read_dir(dir)?
+        .map(|e| {
+            e.map(|e| {
+                let path = e.path();
+                let dir = match e.file_type() {
+                    Ok(t) if !t.is_symlink() => t.is_dir(),
+                    _ => path.is_dir(),
+                };
+                (path, dir)
+            })
+        })
         .collect::<Result<_, _>>()?;
     entries.sort();
-    for path in entries {
+    for (path, is_dir) in entries {
         let name = path
             .file_name()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if path.is_dir() {
+        if is_dir {
             module.push(name);
             walk(&path, module, out)?;
             module.pop();

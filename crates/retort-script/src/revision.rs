@@ -247,20 +247,11 @@ impl Revision {
         let (upgrade, upgrade_lint): (Vec<Operation>, Vec<LintIgnore>) =
             raw.upgrade.into_iter().map(|e| (e.op, e.lint)).unzip();
         let downgrade: Vec<Operation> = raw.downgrade.into_iter().map(|e| e.op).collect();
-        let (upgrade_lines, downgrade_lines) = op_lines(src, upgrade.len(), downgrade.len());
+        let layout = op_layout(src);
+        let (upgrade_lines, downgrade_lines) = layout.lines(upgrade.len(), downgrade.len());
         for (direction, ops, lines, regions) in [
-            (
-                "upgrade",
-                &upgrade,
-                &upgrade_lines,
-                op_regions(src, "[[upgrade]]"),
-            ),
-            (
-                "downgrade",
-                &downgrade,
-                &downgrade_lines,
-                op_regions(src, "[[downgrade]]"),
-            ),
+            ("upgrade", &upgrade, &upgrade_lines, &layout.upgrade),
+            ("downgrade", &downgrade, &downgrade_lines, &layout.downgrade),
         ] {
             for (i, op) in ops.iter().enumerate() {
                 let Some(p) = crate::validate::op_problem(op) else {
@@ -440,55 +431,94 @@ fn refine_span(src: &str, span: Range<usize>, message: &str) -> Range<usize> {
 /// The byte ranges of the bodies of the `[[upgrade]]` and `[[downgrade]]`
 /// tables (after the header line, up to the next header).
 fn op_tables(src: &str) -> Vec<(usize, usize)> {
-    let mut out = op_regions(src, "[[upgrade]]");
-    out.extend(op_regions(src, "[[downgrade]]"));
-    out.sort_unstable();
-    out
+    let OpLayout {
+        mut upgrade,
+        downgrade,
+        ..
+    } = op_layout(src);
+    upgrade.extend(downgrade);
+    upgrade.sort_unstable();
+    upgrade
 }
 
 /// The lines of the `[[upgrade]]` and `[[downgrade]]` headers, when there is
 /// one per operation (an inline `upgrade = [...]` gives no lines).
+#[cfg(test)]
 fn op_lines(src: &str, ups: usize, downs: usize) -> (Vec<usize>, Vec<usize>) {
-    // A region starts on the line after its header: the header's line is
-    // the number of newlines before the start, counted in one pass.
-    let lines = |header: &str, n: usize| {
-        let (mut at, mut newlines) = (0, 0);
-        let found: Vec<usize> = op_regions(src, header)
-            .iter()
-            .map(|&(start, _)| {
-                newlines += src.as_bytes()[at..start]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count();
-                at = start;
-                newlines
-            })
-            .collect();
-        if found.len() == n { found } else { Vec::new() }
-    };
-    (lines("[[upgrade]]", ups), lines("[[downgrade]]", downs))
+    op_layout(src).lines(ups, downs)
 }
 
-/// The byte ranges of the bodies of the tables with header `header`, in order.
-fn op_regions(src: &str, header: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut open: Option<usize> = None;
-    let mut pos = 0;
+/// Where the `[[upgrade]]` and `[[downgrade]]` tables of a revision's text
+/// are: the byte range of each body (after its header line, up to the next
+/// header, in order) and the line of each header.
+#[derive(Debug, Default)]
+struct OpLayout {
+    upgrade: Vec<(usize, usize)>,
+    downgrade: Vec<(usize, usize)>,
+    upgrade_lines: Vec<usize>,
+    downgrade_lines: Vec<usize>,
+}
+
+impl OpLayout {
+    /// The header lines, for each direction only when there is one header
+    /// per operation.
+    fn lines(&self, ups: usize, downs: usize) -> (Vec<usize>, Vec<usize>) {
+        let one_each = |lines: &Vec<usize>, n: usize| {
+            if lines.len() == n {
+                lines.clone()
+            } else {
+                Vec::new()
+            }
+        };
+        (
+            one_each(&self.upgrade_lines, ups),
+            one_each(&self.downgrade_lines, downs),
+        )
+    }
+}
+
+/// [`OpLayout`] of `src`, in one pass over its lines (a revision of 200
+/// tables is 170 KB of text): any line that opens a table header ends the
+/// body before it.
+fn op_layout(src: &str) -> OpLayout {
+    let mut out = OpLayout::default();
+    // The body being read: upgrade or not, and where it starts.
+    let mut open: Option<(bool, usize)> = None;
+    let (mut pos, mut newlines) = (0, 0);
     for line in src.split_inclusive('\n') {
+        let end = pos + line.len();
+        // The header's line: the newlines up to the start of its body.
+        let line_no = newlines + usize::from(line.ends_with('\n'));
         let t = line.trim();
         if t.starts_with('[') {
-            if let Some(start) = open.take() {
-                out.push((start, pos));
+            if let Some((up, start)) = open.take() {
+                if up {
+                    &mut out.upgrade
+                } else {
+                    &mut out.downgrade
+                }
+                .push((start, pos));
             }
-            let name = t.split('#').next().unwrap_or("").replace(' ', "");
-            if name == header {
-                open = Some(pos + line.len());
+            let name = t.split('#').next().unwrap_or("");
+            let is = |header: &str| name.chars().filter(|c| *c != ' ').eq(header.chars());
+            if is("[[upgrade]]") {
+                open = Some((true, end));
+                out.upgrade_lines.push(line_no);
+            } else if is("[[downgrade]]") {
+                open = Some((false, end));
+                out.downgrade_lines.push(line_no);
             }
         }
-        pos += line.len();
+        pos = end;
+        newlines = line_no;
     }
-    if let Some(start) = open {
-        out.push((start, src.len()));
+    if let Some((up, start)) = open {
+        if up {
+            &mut out.upgrade
+        } else {
+            &mut out.downgrade
+        }
+        .push((start, src.len()));
     }
     out
 }
@@ -534,6 +564,20 @@ mod tests {
         let src = "revision = \"a\"\n\n[[upgrade]]\nop = \"x\"\n# c\n[[downgrade]]\nop = \"y\"\n[[upgrade]]\nop = \"z\"\n";
         assert_eq!(op_lines(src, 2, 1), (vec![3, 8], vec![6]));
         assert_eq!(op_lines(src, 3, 1), (vec![], vec![6]));
+    }
+
+    #[test]
+    fn op_layout_finds_each_body() {
+        let src = "revision = \"a\"\n[[upgrade]]\nop = \"x\"\n[ [upgrade] ] # two\nop = \"y\"\n[other]\nk = 1\n[[downgrade]]\nop = \"z\"";
+        let l = op_layout(src);
+        let bodies = |r: &[(usize, usize)]| r.iter().map(|&(a, b)| &src[a..b]).collect::<Vec<_>>();
+        assert_eq!(bodies(&l.upgrade), ["op = \"x\"\n", "op = \"y\"\n"]);
+        assert_eq!(bodies(&l.downgrade), ["op = \"z\""]);
+        assert_eq!(
+            (&l.upgrade_lines[..], &l.downgrade_lines[..]),
+            (&[2, 4][..], &[8][..])
+        );
+        assert_eq!(op_tables(src).len(), 3);
     }
 
     #[test]

@@ -363,7 +363,12 @@ pub fn check(
     dialect: Option<Dialect>,
     ahead: Ahead,
 ) -> Result<(), CliError> {
-    let report = check_report(config, script, offline, dialect, ahead)?;
+    let (report, read) = compared(config, script, offline, dialect, ahead)?;
+    // The process ends with this command: what it read (whole schemas and
+    // the revisions, built on other threads) is left to the exit rather
+    // than freed piece by piece, which at 1,000 tables cost the last
+    // 5-7 ms of `check`.
+    std::mem::forget(read);
     match format {
         CheckFormat::Json => outln!(
             "{}",
@@ -404,9 +409,19 @@ pub(crate) fn check_report(
     dialect: Option<Dialect>,
     ahead: Ahead,
 ) -> Result<Comparison, CliError> {
-    Ok(compare(
-        &sources(config, script, offline, dialect, ahead)?.0,
-    ))
+    Ok(compared(config, script, offline, dialect, ahead)?.0)
+}
+
+/// [`check_report`], and what it was made from.
+fn compared(
+    config: &Config,
+    script: Script,
+    offline: bool,
+    dialect: Option<Dialect>,
+    ahead: Ahead,
+) -> Result<(Comparison, (Sources, Script)), CliError> {
+    let read = sources(config, script, offline, dialect, ahead)?;
+    Ok((compare(&read.0), read))
 }
 
 /// `baseline -m MSG`: writes what the database has and the chain does not
