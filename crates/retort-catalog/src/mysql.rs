@@ -10,6 +10,7 @@ use sqlx::{MySql, Row};
 
 use crate::build::{Builder, fk_action, json_array, push_fk_column, unique_index_is_constraint};
 use crate::defaults::{self, Quoting};
+use crate::read::fetch_in_lanes;
 use crate::{CatalogError, CatalogRead, OpaqueIndex, ReadOptions, types};
 
 // Every query takes the database (`?`, NULL: the URL's) and the excluded
@@ -172,8 +173,10 @@ pub(crate) async fn read_on(
         let mut conns: Vec<&mut MySqlConnection> = vec![&mut *s.conn];
         conns.extend(more.iter_mut());
         s.queries += 5;
-        fetch_in_lanes(
+        fetch_in_lanes::<MySql, _, 5>(
+            Dialect::Mysql,
             conns,
+            BY_COST,
             [
                 ("tables", bind(TABLES)),
                 (K, bind(check_sql)),
@@ -412,69 +415,10 @@ pub(crate) async fn read_on(
     Ok(b.finish(s.queries))
 }
 
-type Rows = Result<Vec<MySqlRow>, CatalogError>;
-
-/// A statement of [`read_on`]: what it reads (for errors) and the query.
-type Statement<'q> = (&'static str, Query<'q, MySql, MySqlArguments>);
-
 /// The statements of [`read_on`] by the server time each takes at 1,000
 /// tables (columns 25 ms, statistics 18, foreign keys 14, tables 5,
 /// checks 4), most first: indexes into its array of five.
 const BY_COST: [usize; 5] = [2, 3, 4, 0, 1];
-
-/// Runs the five statements over `conns`, each connection its share one
-/// after the other and the connections at once; the rows (or the error) of
-/// each, in the order given. Every statement runs, so that the caller's
-/// first error is the one a single connection would meet first. The
-/// shares go round the connections, back and forth (0, 1, 2, 2, 1 on
-/// three), so that the longest statements go first and apart.
-async fn fetch_in_lanes(
-    conns: Vec<&mut MySqlConnection>,
-    statements: [Statement<'_>; 5],
-) -> [Rows; 5] {
-    let lanes = conns.len().clamp(1, statements.len());
-    let mut statements = statements.map(Some);
-    let mut shares: Vec<Vec<(usize, Statement<'_>)>> = (0..lanes).map(|_| Vec::new()).collect();
-    // One connection sends them in the order they are read.
-    let order = if lanes == 1 { [0, 1, 2, 3, 4] } else { BY_COST };
-    for (n, &i) in order.iter().enumerate() {
-        let round = n / lanes;
-        let lane = if round.is_multiple_of(2) {
-            n % lanes
-        } else {
-            lanes - 1 - n % lanes
-        };
-        let statement = statements[i].take().expect("each statement once");
-        shares[lane].push((i, statement));
-    }
-    let runs = conns
-        .into_iter()
-        .zip(shares)
-        .map(|(conn, share)| async move {
-            let mut out = Vec::new();
-            for (i, (what, q)) in share {
-                let rows = q
-                    .fetch_all(&mut *conn)
-                    .await
-                    .map_err(|source| CatalogError::Query {
-                        dialect: Dialect::Mysql,
-                        what,
-                        source,
-                    });
-                out.push((i, rows));
-            }
-            out
-        });
-    let mut rows: [Option<Rows>; 5] = Default::default();
-    for (i, r) in crate::read::join_all(runs.collect())
-        .await
-        .into_iter()
-        .flatten()
-    {
-        rows[i] = Some(r);
-    }
-    rows.map(|r| r.expect("every statement ran"))
-}
 
 /// InnoDB treats `RESTRICT` and `NO ACTION` alike (and reports `RESTRICT`
 /// when none was given), so both are no action given.

@@ -7,6 +7,7 @@ use sqlx::{Postgres, Row};
 
 use crate::build::{Builder, fk_action, push_fk_column};
 use crate::defaults::{self, Quoting};
+use crate::read::fetch_in_lanes;
 use crate::{CatalogError, CatalogRead, OpaqueIndex, ReadOptions, types};
 
 /// The tables read: ordinary and partitioned tables of the schema, not
@@ -153,6 +154,24 @@ pub(crate) async fn read(
     conn: &mut PgConnection,
     opts: &ReadOptions,
 ) -> Result<CatalogRead, CatalogError> {
+    read_on(conn, &mut [], opts).await
+}
+
+/// The statements of [`read_on`] after the first, by the server time each
+/// takes at 1,000 tables (constraints 25 ms, columns 21, indexes 14,
+/// tables 2, enum types 0.2), most first: indexes into its array of five.
+const BY_COST: [usize; 5] = [3, 2, 4, 0, 1];
+
+/// [`read`], with the statements after the first spread over `conn` and
+/// `more` (other connections to the same server), which run them at once
+/// ([`fetch_in_lanes`]); the rows are read in the order [`read`] reads
+/// them, so the result (and the first error) does not depend on how many
+/// connections there are.
+pub(crate) async fn read_on(
+    conn: &mut PgConnection,
+    more: &mut [PgConnection],
+    opts: &ReadOptions,
+) -> Result<CatalogRead, CatalogError> {
     let mut s = Session { conn, queries: 0 };
     let excluded = opts.excluded();
     let schema_arg = opts.schema.clone();
@@ -181,24 +200,43 @@ pub(crate) async fn read(
             .bind(excluded.clone())
     };
 
-    for r in s.fetch("tables", bind(TABLES)).await? {
+    const C: &str = "columns";
+    const K: &str = "constraints";
+    const I: &str = "indexes";
+    // In the order they are read below.
+    let [tables, enums, column_rows, constraint_rows, index_rows] = {
+        let mut conns: Vec<&mut PgConnection> = vec![&mut *s.conn];
+        conns.extend(more.iter_mut());
+        s.queries += 5;
+        fetch_in_lanes::<Postgres, _, 5>(
+            Dialect::Postgres,
+            conns,
+            BY_COST,
+            [
+                ("tables", bind(TABLES)),
+                ("enum types", sqlx::query(ENUMS).bind(schema_arg.clone())),
+                (C, bind(COLUMNS)),
+                (K, bind(CONSTRAINTS)),
+                (I, bind(INDEXES)),
+            ],
+        )
+        .await
+    };
+
+    for r in tables? {
         let name: String = get(&r, 0, "tables")?;
         let mut t = retort_core::Table::new(name.clone());
         t.comment = get(&r, 1, "tables")?;
         b.tables.insert(name, t);
     }
 
-    for r in s
-        .fetch("enum types", sqlx::query(ENUMS).bind(schema_arg.clone()))
-        .await?
-    {
+    for r in enums? {
         let name: String = get(&r, 0, "enum types")?;
         let values: Vec<String> = get(&r, 1, "enum types")?;
         b.enums.insert(name.clone(), EnumType { name, values });
     }
 
-    const C: &str = "columns";
-    for r in s.fetch(C, bind(COLUMNS)).await? {
+    for r in column_rows? {
         let table: String = get(&r, 0, C)?;
         let name: String = get(&r, 1, C)?;
         let format: String = get(&r, 2, C)?;
@@ -250,8 +288,7 @@ pub(crate) async fn read(
         }
     }
 
-    const K: &str = "constraints";
-    for r in s.fetch(K, bind(CONSTRAINTS)).await? {
+    for r in constraint_rows? {
         let table: String = get(&r, 0, K)?;
         let name: String = get(&r, 1, K)?;
         let kind: String = get(&r, 2, K)?;
@@ -310,8 +347,7 @@ pub(crate) async fn read(
         }
     }
 
-    const I: &str = "indexes";
-    for r in s.fetch(I, bind(INDEXES)).await? {
+    for r in index_rows? {
         let table: String = get(&r, 0, I)?;
         let name: String = get(&r, 1, I)?;
         let unique: bool = get(&r, 2, I)?;

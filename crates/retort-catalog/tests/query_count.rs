@@ -47,35 +47,68 @@ async fn sqlite() {
     check(Dialect::Sqlite).await;
 }
 
-/// `read_schema` reads MySQL on three connections at once; the caller's one
-/// connection (`read_schema_with`) reads the same statements in order. Both
-/// give the same read: schema, warnings, opaque indexes and statement count.
-#[tokio::test]
-async fn mysql_on_three_connections_reads_what_one_does() {
-    use sqlx::Connection;
-    let Some(db) = retort_testing::TestDb::create(Dialect::Mysql, "lanes").await else {
+/// `read_schema` reads PostgreSQL and MySQL on three connections at once;
+/// the caller's one connection (`read_schema_with`) reads the same
+/// statements in order. Both give the same read: schema, warnings, opaque
+/// indexes and statement count.
+async fn three_connections_read_what_one_does(dialect: Dialect, extra: &[&str]) {
+    let Some(db) = retort_testing::TestDb::create(dialect, "lanes").await else {
         return;
     };
     build_fast(&db, &generated_schema(40)).await;
     // What the model cannot hold: warnings and an opaque index, from
     // statements other than the first.
-    for sql in [
-        "CREATE TABLE extra (id INT PRIMARY KEY, doc TEXT, n INT CHECK (n > 0), \
-         u TIMESTAMP NULL DEFAULT NULL ON UPDATE CURRENT_TIMESTAMP)",
-        "CREATE INDEX extra_doc ON extra (doc(10))",
-    ] {
+    for sql in extra {
         db.execute(sql).await.unwrap_or_else(|e| panic!("{e}"));
     }
     let lanes = read(&db).await;
-    let mut conn = sqlx::mysql::MySqlConnection::connect(&db.url)
-        .await
-        .expect("a connection");
-    let one = retort_catalog::read_schema_with(&mut conn, &retort_catalog::ReadOptions::default())
-        .await
-        .expect("read on one connection");
-    conn.close().await.ok();
-    assert_eq!(lanes.schema.tables.len(), 41);
-    assert!(!lanes.warnings.is_empty() && !lanes.opaque_indexes.is_empty());
-    assert_eq!(lanes, one);
+    let options = retort_catalog::ReadOptions::default();
+    let one = match dialect {
+        Dialect::Postgres => {
+            let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&db.url)
+                .await
+                .expect("a connection");
+            retort_catalog::read_schema_with(&mut conn, &options).await
+        }
+        _ => {
+            let mut conn = <sqlx::MySqlConnection as sqlx::Connection>::connect(&db.url)
+                .await
+                .expect("a connection");
+            retort_catalog::read_schema_with(&mut conn, &options).await
+        }
+    }
+    .expect("read on one connection");
+    assert_eq!(lanes.schema.tables.len(), 41, "{dialect}");
+    assert!(!lanes.opaque_indexes.is_empty(), "{dialect}");
+    // MySQL's `ON UPDATE CURRENT_TIMESTAMP` is a warning.
+    assert!(dialect != Dialect::Mysql || !lanes.warnings.is_empty());
+    assert_eq!(lanes, one, "{dialect}");
     db.drop().await;
+}
+
+#[tokio::test]
+async fn mysql_on_three_connections_reads_what_one_does() {
+    three_connections_read_what_one_does(
+        Dialect::Mysql,
+        &[
+            "CREATE TABLE extra (id INT PRIMARY KEY, doc TEXT, n INT CHECK (n > 0), \
+             u TIMESTAMP NULL DEFAULT NULL ON UPDATE CURRENT_TIMESTAMP)",
+            "CREATE INDEX extra_doc ON extra (doc(10))",
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn postgres_on_three_connections_reads_what_one_does() {
+    three_connections_read_what_one_does(
+        Dialect::Postgres,
+        &[
+            "CREATE TYPE mood AS ENUM ('calm', 'cross')",
+            "CREATE TABLE extra (id INT PRIMARY KEY, doc TEXT, n INT CHECK (n > 0), m mood)",
+            "COMMENT ON TABLE extra IS 'what the model cannot hold'",
+            "CREATE INDEX extra_doc ON extra (lower(doc))",
+        ],
+    )
+    .await;
 }
