@@ -158,6 +158,9 @@ pub(crate) async fn read_on(
         });
     }
     let mariadb = version.to_ascii_lowercase().contains("mariadb");
+    // The database by the name the first statement found, so that every
+    // connection reads the same one.
+    let db = current.clone();
     let bind = |sql: &'static str| sqlx::query(sql).bind(db.clone()).bind(excluded.clone());
     let check_sql = if mariadb {
         CHECKS_MARIADB

@@ -194,6 +194,9 @@ pub(crate) async fn read_on(
     };
 
     let mut b = Builder::default();
+    // The schema by the name the first statement found, so that every
+    // connection reads the same one whatever its own `search_path`.
+    let schema_arg = Some(schema_name.clone());
     let bind = |sql: &'static str| {
         sqlx::query(sql)
             .bind(schema_arg.clone())

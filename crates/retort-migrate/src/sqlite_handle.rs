@@ -11,14 +11,18 @@
 //! the same connection, settings, transactions and busy timeout, without
 //! the hand-offs.
 //!
-//! A statement that finds the database locked outside a transaction (the
-//! `BEGIN IMMEDIATE` of a revision, while the application writes) does
-//! not wait in SQLite's busy handler, which would block the thread, and
-//! with it any task of the application's that must run to let go of its
-//! lock: it is tried again after an asynchronous sleep, until the busy
-//! timeout has passed. Inside a transaction SQLite's own busy handler
-//! waits, as it did through sqlx (in WAL mode nothing waits there; in a
-//! rollback journal, a `COMMIT` may wait for readers). A connection
+//! A `BEGIN` that finds the database locked (the `BEGIN IMMEDIATE` of a
+//! revision, while the application writes), a `COMMIT` that must wait for
+//! readers (in a rollback journal) and a read outside a transaction do not
+//! wait in SQLite's busy handler, which would block the thread, and with
+//! it any task of the application's that must run to let go of its lock:
+//! they are tried again after an asynchronous sleep, until the busy
+//! timeout has passed. Any other statement that waits (in WAL mode none
+//! does; in a rollback journal, a write outside a transaction, or a
+//! statement that must read the schema while another connection commits)
+//! waits in SQLite's busy handler on the caller's thread. The busy timeout
+//! is the run's `lock_timeout` again after each retried statement, also
+//! when a revision set its own with `PRAGMA busy_timeout`. A connection
 //! borrowed from the application's pool keeps going through sqlx.
 //!
 //! This is the crate's one module with `unsafe` code. Its invariant: a
@@ -49,8 +53,8 @@ pub(crate) struct Direct {
 enum Stop {
     Done,
     Failed(sqlx::Error),
-    /// The statement at byte `at` found the database locked, outside a
-    /// transaction, before it returned a row: it had no effect.
+    /// The statement at byte `at` found the database locked before it
+    /// returned a row, and had no effect ([`Statement::retryable_when_busy`]).
     Busy {
         at: usize,
         error: sqlx::Error,
@@ -106,9 +110,10 @@ impl Direct {
         Ok(rows)
     }
 
-    /// Runs the batch; a statement that finds the database locked outside
-    /// a transaction is tried again, and the batch goes on from it, after
-    /// a sleep (1 ms, doubling up to 50 ms) until the busy timeout passed.
+    /// Runs the batch; a statement that finds the database locked and may
+    /// run again ([`Statement::retryable_when_busy`]) is tried again, and
+    /// the batch goes on from it, after a sleep (1 ms, doubling up to
+    /// 50 ms) until the busy timeout passed.
     async fn run(&mut self, sql: &str, mut rows: Option<&mut Rows>) -> Result<(), sqlx::Error> {
         let deadline = Instant::now() + self.busy;
         let mut from = 0;
@@ -175,9 +180,8 @@ impl Direct {
                 continue;
             }
             let stmt = Statement(stmt);
-            // SAFETY: `db` is the locked handle.
-            let outside = unsafe { ffi::sqlite3_get_autocommit(db) } != 0;
-            if outside {
+            let retry = stmt.retryable_when_busy(db);
+            if retry {
                 // SAFETY: as above; put back below, whatever the step gives.
                 unsafe { ffi::sqlite3_busy_timeout(db, 0) };
             }
@@ -193,7 +197,7 @@ impl Direct {
                     }
                     ffi::SQLITE_DONE => break None,
                     // Read before `stmt` is finalized, which resets the message.
-                    rc if outside && !returned_rows && rc & 0xff == ffi::SQLITE_BUSY => {
+                    rc if retry && !returned_rows && rc & 0xff == ffi::SQLITE_BUSY => {
                         break Some(Stop::Busy {
                             at,
                             error: last_error(db),
@@ -202,7 +206,7 @@ impl Direct {
                     _ => break Some(Stop::Failed(last_error(db))),
                 }
             };
-            if outside {
+            if retry {
                 // SAFETY: `db` is the locked handle.
                 unsafe { ffi::sqlite3_busy_timeout(db, busy_ms) };
             }
@@ -218,6 +222,43 @@ impl Direct {
 struct Statement(*mut ffi::sqlite3_stmt);
 
 impl Statement {
+    /// Whether the statement, when it finds the database locked, has done
+    /// nothing and may simply run again (so it is retried after an
+    /// asynchronous sleep rather than waited for in SQLite's busy handler):
+    /// `BEGIN` (the write lock of `BEGIN IMMEDIATE`), `COMMIT`/`END` (a
+    /// rollback journal's commit waiting for readers; the transaction stays
+    /// open, and SQLite keeps its pending lock, which lets no new reader
+    /// in), and a read outside a transaction. A write outside a
+    /// transaction keeps SQLite's busy handler: its work would be undone
+    /// and redone, and new readers could keep it out.
+    fn retryable_when_busy(&self, db: *mut ffi::sqlite3) -> bool {
+        // SAFETY: `db` is the locked handle and `self.0` one of its
+        // statements; the text SQLite keeps lives as long as the statement.
+        let (text, read_only, outside) = unsafe {
+            let text = ffi::sqlite3_sql(self.0);
+            let text = if text.is_null() {
+                ""
+            } else {
+                CStr::from_ptr(text).to_str().unwrap_or_default()
+            };
+            (
+                text,
+                ffi::sqlite3_stmt_readonly(self.0) != 0,
+                ffi::sqlite3_get_autocommit(db) != 0,
+            )
+        };
+        let word = text
+            .trim_start()
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .next();
+        let control = word.is_some_and(|w| {
+            ["begin", "commit", "end"]
+                .iter()
+                .any(|k| w.eq_ignore_ascii_case(k))
+        });
+        control || (outside && read_only)
+    }
+
     fn cells(&self) -> Vec<Option<String>> {
         // SAFETY (every call here): `self.0` is a statement that has just
         // returned a row; the text pointer is valid for the number of
@@ -338,8 +379,9 @@ mod tests {
         "  \n  ",
         "SELECT 1; SELECT x FROM t",
     ];
-    const FAILING: [&str; 4] = [
+    const FAILING: [&str; 5] = [
         "SELECT * FROM missing",
+        "INSERT INTO u VALUES (1)",
         "INSERT INTO t VALUES (1)",
         "CREATE TABLE t (i INTEGER)",
         "SELEC 1",
@@ -370,7 +412,8 @@ mod tests {
         conn.execute(
             "CREATE TABLE t (i INTEGER, r REAL, s TEXT, b BLOB, n TEXT);\n\
              -- a comment between statements\n\
-             INSERT INTO t VALUES (42, 1.5, 'é', x'6869', NULL), (-7, 1e20, '', x'', NULL);  \n  ",
+             INSERT INTO t VALUES (42, 1.5, 'é', x'6869', NULL), (-7, 1e20, '', x'', NULL);  \n  \
+             CREATE TABLE u (id INTEGER PRIMARY KEY); INSERT INTO u VALUES (1)",
         )
         .await
         .unwrap();
@@ -478,6 +521,47 @@ mod tests {
             "error returned from database: (code: 5) database is locked"
         );
         other.execute("ROLLBACK").await.unwrap();
+    }
+
+    /// In a rollback journal a `COMMIT` waits for readers to finish; it
+    /// too waits without blocking the thread, which the reader, a task of
+    /// the same single-threaded runtime, needs to finish its transaction.
+    #[tokio::test]
+    async fn a_commit_waits_for_readers_without_blocking_the_thread() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.sqlite");
+        let mut conn = own(&path).await;
+        conn.execute("CREATE TABLE a (x INTEGER); INSERT INTO a VALUES (1)")
+            .await
+            .unwrap();
+        assert_eq!(
+            conn.fetch("PRAGMA journal_mode").await.unwrap(),
+            [[Some("delete".to_owned())]]
+        );
+        let mut reader = own(&path).await;
+        reader.execute("BEGIN").await.unwrap();
+        assert_eq!(
+            reader.fetch("SELECT count(*) FROM a").await.unwrap().len(),
+            1
+        );
+        let release = tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            reader.execute("COMMIT").await.unwrap();
+            reader
+        });
+        let timeout = Duration::from_secs(3);
+        let started = Instant::now();
+        let rows = with_handle(&mut conn, timeout, async |c| {
+            c.execute("BEGIN IMMEDIATE; INSERT INTO a VALUES (2)")
+                .await?;
+            c.execute("COMMIT").await?;
+            c.fetch("SELECT x FROM a ORDER BY x").await
+        })
+        .await
+        .unwrap();
+        assert_eq!(rows, [[Some("1".to_owned())], [Some("2".to_owned())]]);
+        assert!(started.elapsed() < timeout);
+        release.await.unwrap().discard().await;
     }
 
     /// A run's future stays `Send` with the handle held across its

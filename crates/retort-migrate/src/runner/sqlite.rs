@@ -65,6 +65,9 @@ pub(crate) struct Journal {
     checkpoint: bool,
     /// The connection's `cache_size`, when the run raised it.
     cache_size: Option<i64>,
+    /// The run raised the WAL's checkpoint size ([`CHECKPOINT_PAGES`]):
+    /// up to that much WAL may be left to checkpoint at the end.
+    checkpoint_pages: bool,
 }
 
 /// Puts the database in WAL mode with `synchronous = NORMAL` for the run
@@ -132,6 +135,7 @@ pub(crate) async fn enter(
         conn.execute(&format!("PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}"))
             .await
             .map_err(|e| db_err("setting `PRAGMA wal_autocheckpoint`", e))?;
+        journal.checkpoint_pages = true;
     }
     Ok(())
 }
@@ -167,7 +171,7 @@ pub(crate) async fn leave(
             // Still in WAL mode: at least make the commits durable.
             let _ = conn.fetch("PRAGMA wal_checkpoint(PASSIVE)").await;
         }
-    } else if journal.checkpoint && journal.synchronous.is_some() {
+    } else if journal.checkpoint && (journal.synchronous.is_some() || journal.checkpoint_pages) {
         let _ = conn.fetch("PRAGMA wal_checkpoint(PASSIVE)").await;
     }
     Ok(())
@@ -241,5 +245,47 @@ mod tests {
                 .unwrap();
             conn.discard().await;
         }
+    }
+
+    /// A file already in WAL mode, on a connection already at `synchronous
+    /// = NORMAL`: what the run wrote to the WAL (less than its checkpoint
+    /// size) is checkpointed into the database file at the end.
+    #[tokio::test]
+    async fn a_file_in_wal_mode_is_checkpointed_at_the_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("w.sqlite");
+        let url = format!("sqlite://{}", file.display());
+        let (mut conn, _) = Conn::open(Database::Url(&url), Duration::from_secs(5))
+            .await
+            .unwrap();
+        conn.execute(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; CREATE TABLE b (x BLOB)",
+        )
+        .await
+        .unwrap();
+        let mut held = crate::lock::acquire(&mut conn, "alembic_version", Duration::from_secs(5))
+            .await
+            .unwrap();
+        let mut journal = Journal::default();
+        enter(&mut conn, &mut held, true, true, &mut journal)
+            .await
+            .unwrap();
+        conn.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) \
+         INSERT INTO b SELECT randomblob(4000) FROM n",
+        )
+        .await
+        .unwrap();
+        let before = std::fs::metadata(&file).unwrap().len();
+        leave(&mut conn, &mut held, journal).await.unwrap();
+        let after = std::fs::metadata(&file).unwrap().len();
+        assert!(
+            before < 100_000 && after > 800_000,
+            "{before} -> {after} bytes"
+        );
+        crate::lock::release(&mut conn, held, "alembic_version")
+            .await
+            .unwrap();
+        conn.discard().await;
     }
 }
