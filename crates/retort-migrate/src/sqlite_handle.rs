@@ -475,6 +475,32 @@ mod tests {
         );
     }
 
+    /// Writes row 2 of table `a` on the handle (`BEGIN IMMEDIATE`, an
+    /// insert, `COMMIT`) while `other`, in an open transaction, holds a
+    /// lock on the file that it lets go of from a task of the same runtime
+    /// after 300 ms; the write must wait for it without blocking the thread
+    /// and finish well within its timeout.
+    async fn write_while_other_holds(conn: &mut Conn, mut other: Conn) {
+        let release = tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            other.execute("COMMIT").await.unwrap();
+            other
+        });
+        let timeout = Duration::from_secs(3);
+        let started = Instant::now();
+        let rows = with_handle(conn, timeout, async |c| {
+            c.execute("BEGIN IMMEDIATE; INSERT INTO a VALUES (2)")
+                .await?;
+            c.execute("COMMIT").await?;
+            c.fetch("SELECT x FROM a ORDER BY x").await
+        })
+        .await
+        .unwrap();
+        assert_eq!(rows, [[Some("1".to_owned())], [Some("2".to_owned())]]);
+        assert!(started.elapsed() < timeout);
+        release.await.unwrap().discard().await;
+    }
+
     /// A `BEGIN IMMEDIATE` that finds another connection writing waits
     /// for it without blocking the thread: the other connection lets go
     /// from a task of the same single-threaded runtime, which a blocked
@@ -490,24 +516,7 @@ mod tests {
             .execute("BEGIN IMMEDIATE; INSERT INTO a VALUES (1)")
             .await
             .unwrap();
-        let release = tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(300)).await;
-            other.execute("COMMIT").await.unwrap();
-            other
-        });
-        let timeout = Duration::from_secs(3);
-        let started = Instant::now();
-        let rows = with_handle(&mut conn, timeout, async |c| {
-            c.execute("BEGIN IMMEDIATE; INSERT INTO a VALUES (2)")
-                .await?;
-            c.execute("COMMIT").await?;
-            c.fetch("SELECT x FROM a ORDER BY x").await
-        })
-        .await
-        .unwrap();
-        assert_eq!(rows, [[Some("1".to_owned())], [Some("2".to_owned())]]);
-        assert!(started.elapsed() < timeout);
-        release.await.unwrap().discard().await;
+        write_while_other_holds(&mut conn, other).await;
         // Still locked when the timeout has passed: SQLite's own error.
         let mut other = own(&path).await;
         other.execute("BEGIN IMMEDIATE").await.unwrap();
@@ -544,24 +553,7 @@ mod tests {
             reader.fetch("SELECT count(*) FROM a").await.unwrap().len(),
             1
         );
-        let release = tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(300)).await;
-            reader.execute("COMMIT").await.unwrap();
-            reader
-        });
-        let timeout = Duration::from_secs(3);
-        let started = Instant::now();
-        let rows = with_handle(&mut conn, timeout, async |c| {
-            c.execute("BEGIN IMMEDIATE; INSERT INTO a VALUES (2)")
-                .await?;
-            c.execute("COMMIT").await?;
-            c.fetch("SELECT x FROM a ORDER BY x").await
-        })
-        .await
-        .unwrap();
-        assert_eq!(rows, [[Some("1".to_owned())], [Some("2".to_owned())]]);
-        assert!(started.elapsed() < timeout);
-        release.await.unwrap().discard().await;
+        write_while_other_holds(&mut conn, reader).await;
     }
 
     /// A run's future stays `Send` with the handle held across its
