@@ -173,12 +173,11 @@ pub(crate) async fn read_on(
     const F: &str = "foreign keys";
     // In the order they are read below; the lanes take them longest first.
     let [tables, check_rows, column_rows, index_rows, fk_rows] = {
-        let mut conns: Vec<&mut MySqlConnection> = vec![&mut *s.conn];
-        conns.extend(more.iter_mut());
         s.queries += 5;
         fetch_in_lanes::<MySql, _, 5>(
             Dialect::Mysql,
-            conns,
+            &mut *s.conn,
+            more,
             BY_COST,
             [
                 ("tables", bind(TABLES)),

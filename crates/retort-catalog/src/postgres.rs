@@ -208,12 +208,11 @@ pub(crate) async fn read_on(
     const I: &str = "indexes";
     // In the order they are read below.
     let [tables, enums, column_rows, constraint_rows, index_rows] = {
-        let mut conns: Vec<&mut PgConnection> = vec![&mut *s.conn];
-        conns.extend(more.iter_mut());
         s.queries += 5;
         fetch_in_lanes::<Postgres, _, 5>(
             Dialect::Postgres,
-            conns,
+            &mut *s.conn,
+            more,
             BY_COST,
             [
                 ("tables", bind(TABLES)),

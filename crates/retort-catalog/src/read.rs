@@ -161,8 +161,8 @@ fn connect_url(url: &str, dialect: Dialect) -> String {
     format!("{scheme}:{rest}")
 }
 
-/// Runs `statements` over `conns`, each connection its share one after the
-/// other and the connections at once; the rows (or the error) of each, in
+/// Runs `statements` over `first` and `more`, each connection its share one
+/// after the other and the connections at once; the rows (or the error) of each, in
 /// the order given. Every statement runs, so that the caller's first error
 /// is the one a single connection would meet first. With more than one
 /// connection the shares go round them in `by_cost` order (the statements
@@ -170,7 +170,8 @@ fn connect_url(url: &str, dialect: Dialect) -> String {
 /// 1 on three), so that the longest statements go first and apart.
 pub(crate) async fn fetch_in_lanes<'q, DB, A, const N: usize>(
     dialect: Dialect,
-    conns: Vec<&mut DB::Connection>,
+    first: &mut DB::Connection,
+    more: &mut [DB::Connection],
     by_cost: [usize; N],
     statements: [(&'static str, sqlx::query::Query<'q, DB, A>); N],
 ) -> [Result<Vec<DB::Row>, CatalogError>; N]
@@ -179,7 +180,8 @@ where
     A: 'q + Send + sqlx::IntoArguments<DB>,
     for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
 {
-    let lanes = conns.len().clamp(1, N);
+    let conns: Vec<&mut DB::Connection> = std::iter::once(first).chain(more).collect();
+    let lanes = conns.len().min(N);
     let mut statements = statements.map(Some);
     let mut shares: Vec<Vec<_>> = (0..lanes).map(|_| Vec::new()).collect();
     // One connection sends them in the order they are read.

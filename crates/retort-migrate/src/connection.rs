@@ -268,11 +268,12 @@ impl Conn {
 
     /// Runs SQL as written (one or more statements), unprepared.
     pub(crate) async fn execute(&mut self, sql: &str) -> Result<(), sqlx::Error> {
-        let q = sqlx::raw_sql(AssertSqlSafe(sql.to_owned()));
+        // sqlx takes a copy of the text; the handle reads it in place.
+        let q = || sqlx::raw_sql(AssertSqlSafe(sql.to_owned()));
         match self {
-            Conn::Pg(c) => q.execute(&mut **c).await.map(drop),
-            Conn::My(c) => q.execute(&mut **c).await.map(drop),
-            Conn::Lite(c) => q.execute(&mut **c).await.map(drop),
+            Conn::Pg(c) => q().execute(&mut **c).await.map(drop),
+            Conn::My(c) => q().execute(&mut **c).await.map(drop),
+            Conn::Lite(c) => q().execute(&mut **c).await.map(drop),
             Conn::Direct(d) => d.execute(sql).await,
         }
     }
@@ -281,21 +282,21 @@ impl Conn {
     pub(crate) async fn fetch(&mut self, sql: &str) -> Result<Rows, sqlx::Error> {
         // Unprepared queries return text on PostgreSQL and MySQL; SQLite
         // values are read as text, integer or real in turn.
-        let q = sqlx::raw_sql(AssertSqlSafe(sql.to_owned()));
+        let q = || sqlx::raw_sql(AssertSqlSafe(sql.to_owned()));
         Ok(match self {
-            Conn::Pg(c) => q
+            Conn::Pg(c) => q()
                 .fetch_all(&mut **c)
                 .await?
                 .iter()
                 .map(|r: &PgRow| text_cells(r))
                 .collect(),
-            Conn::My(c) => q
+            Conn::My(c) => q()
                 .fetch_all(&mut **c)
                 .await?
                 .iter()
                 .map(|r: &MySqlRow| text_cells(r))
                 .collect(),
-            Conn::Lite(c) => q
+            Conn::Lite(c) => q()
                 .fetch_all(&mut **c)
                 .await?
                 .iter()

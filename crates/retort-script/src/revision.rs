@@ -441,13 +441,6 @@ fn op_tables(src: &str) -> Vec<(usize, usize)> {
     upgrade
 }
 
-/// The lines of the `[[upgrade]]` and `[[downgrade]]` headers, when there is
-/// one per operation (an inline `upgrade = [...]` gives no lines).
-#[cfg(test)]
-fn op_lines(src: &str, ups: usize, downs: usize) -> (Vec<usize>, Vec<usize>) {
-    op_layout(src).lines(ups, downs)
-}
-
 /// Where the `[[upgrade]]` and `[[downgrade]]` tables of a revision's text
 /// are: the byte range of each body (after its header line, up to the next
 /// header, in order) and the line of each header.
@@ -460,8 +453,17 @@ struct OpLayout {
 }
 
 impl OpLayout {
+    /// Ends the body being read (upgrade or not, and its start) at `end`.
+    fn close(&mut self, open: Option<(bool, usize)>, end: usize) {
+        match open {
+            Some((true, start)) => self.upgrade.push((start, end)),
+            Some((false, start)) => self.downgrade.push((start, end)),
+            None => {}
+        }
+    }
+
     /// The header lines, for each direction only when there is one header
-    /// per operation.
+    /// per operation (an inline `upgrade = [...]` gives no lines).
     fn lines(&self, ups: usize, downs: usize) -> (Vec<usize>, Vec<usize>) {
         let one_each = |lines: &Vec<usize>, n: usize| {
             if lines.len() == n {
@@ -491,14 +493,7 @@ fn op_layout(src: &str) -> OpLayout {
         let line_no = newlines + usize::from(line.ends_with('\n'));
         let t = line.trim();
         if t.starts_with('[') {
-            if let Some((up, start)) = open.take() {
-                if up {
-                    &mut out.upgrade
-                } else {
-                    &mut out.downgrade
-                }
-                .push((start, pos));
-            }
+            out.close(open.take(), pos);
             let name = t.split('#').next().unwrap_or("");
             let is = |header: &str| name.chars().filter(|c| *c != ' ').eq(header.chars());
             if is("[[upgrade]]") {
@@ -512,14 +507,7 @@ fn op_layout(src: &str) -> OpLayout {
         pos = end;
         newlines = line_no;
     }
-    if let Some((up, start)) = open {
-        if up {
-            &mut out.upgrade
-        } else {
-            &mut out.downgrade
-        }
-        .push((start, src.len()));
-    }
+    out.close(open, src.len());
     out
 }
 
@@ -562,8 +550,8 @@ mod tests {
     #[test]
     fn op_lines_are_the_header_lines() {
         let src = "revision = \"a\"\n\n[[upgrade]]\nop = \"x\"\n# c\n[[downgrade]]\nop = \"y\"\n[[upgrade]]\nop = \"z\"\n";
-        assert_eq!(op_lines(src, 2, 1), (vec![3, 8], vec![6]));
-        assert_eq!(op_lines(src, 3, 1), (vec![], vec![6]));
+        assert_eq!(op_layout(src).lines(2, 1), (vec![3, 8], vec![6]));
+        assert_eq!(op_layout(src).lines(3, 1), (vec![], vec![6]));
     }
 
     #[test]

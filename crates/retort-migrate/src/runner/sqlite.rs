@@ -72,8 +72,9 @@ pub(crate) struct Journal {
 
 /// Puts the database in WAL mode with `synchronous = NORMAL` for the run
 /// (with `wal`) and raises its page cache (with `change`); without either,
-/// it only takes over a journal mode an earlier run left to restore. Anything it cannot change stays as it is:
-/// the run is then slower, not different. `journal` records each change
+/// it only takes over a journal mode an earlier run left to restore.
+/// Anything it cannot change stays as it is: the run is then slower, not
+/// different. `journal` records each change
 /// as it is made, for [`leave`], also when a later one fails.
 pub(crate) async fn enter(
     conn: &mut Conn,
