@@ -104,16 +104,20 @@ pub async fn read_schema_with<'c>(
 /// catalog statements take 5-25 ms each at 1,000 tables.
 const CONNECTIONS: usize = 3;
 
-/// [`CONNECTIONS`] connections to `target`, opened at once: the statements
-/// after the first run on all of them (`postgres::read_on`,
-/// `mysql::read_on`). Only the first must open; the others are a speed-up
+/// [`CONNECTIONS`] connections to `target`: the statements after the first
+/// run on all of them (`postgres::read_on`, `mysql::read_on`). The first
+/// opens alone, so that a URL that cannot connect is tried once and fails
+/// with the one error it always gave (three lookups or logins at once can
+/// fail three ways); the others then open at once, and are a speed-up only
 /// (a server at its connection limit reads on one).
 async fn open_lanes<C: Connection>(target: &str) -> Result<(C, Vec<C>), sqlx::Error> {
-    let mut conns = join_all((0..CONNECTIONS).map(|_| C::connect(target)).collect())
+    let first = C::connect(target).await?;
+    let more = join_all((1..CONNECTIONS).map(|_| C::connect(target)).collect())
         .await
-        .into_iter();
-    let first = conns.next().expect("one connection at least")?;
-    Ok((first, conns.flatten().collect()))
+        .into_iter()
+        .flatten()
+        .collect();
+    Ok((first, more))
 }
 
 async fn close_all<C: Connection>(first: C, more: Vec<C>) {
